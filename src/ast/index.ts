@@ -1,0 +1,6 @@
+export type * from './expressions.js'
+export type * from './span.js'
+export { NO_SPAN, spanOf } from './span.js'
+export type * from './statements.js'
+export type * from './types.js'
+export { durationMs } from './types.js'
