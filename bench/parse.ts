@@ -1,11 +1,13 @@
 // Parser throughput over every statement of ksqlDB's conformance files:
 //   npm run bench:parse [-- --passes N]
-// Prints statements/s (median of 5 runs) and, as a yardstick measured in the same run on the same
-// machine, JSON.parse of the same texts (as JSON strings). A figure to watch, never an assertion.
+// Prints statements/s (median of 5 runs) and, as yardsticks measured in the same run on the same
+// machine, the lexer alone and JSON.parse of the same texts (as JSON strings). A figure to watch,
+// never an assertion.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseStatements } from '../grammar/parse.js'
+import { sqlLexer } from '../grammar/tokens.js'
 import { listTestFiles, loadTestFile } from '../src/qtt/load.js'
 import { conformanceRoot } from '../src/qtt/paths.js'
 
@@ -64,6 +66,9 @@ function main(): void {
       }
     }
   })
+  const lexMs = measure(passes, () => {
+    for (const s of statements) sqlLexer.tokenize(s)
+  })
   const jsonMs = measure(passes, () => {
     for (const t of jsonTexts) JSON.parse(t)
   })
@@ -75,10 +80,14 @@ function main(): void {
   )
   console.log(`runs: median of ${RUNS}, ${passes} passes each`)
   console.log(`parseStatements: ${fmt(perSecond(parseMs))} statements/s (${parseMs.toFixed(1)} ms per pass)`)
+  console.log(`lexer alone: ${fmt(perSecond(lexMs))} statements/s (${lexMs.toFixed(1)} ms per pass)`)
   console.log(
     `JSON.parse of the same texts: ${fmt(perSecond(jsonMs))} statements/s (${jsonMs.toFixed(2)} ms per pass)`,
   )
-  console.log(`ratio: parseStatements takes ${(parseMs / jsonMs).toFixed(1)}x the time of JSON.parse`)
+  console.log(
+    `ratio: parseStatements takes ${(parseMs / lexMs).toFixed(1)}x the time of the lexer, ` +
+      `${(parseMs / jsonMs).toFixed(0)}x that of JSON.parse`,
+  )
 }
 
 main()

@@ -50,8 +50,24 @@ interface ParserView {
 
 /** The statement keywords ksqlDB's SyntaxErrorValidator suggests from ("Did you mean ...?"). */
 const COMMANDS = [
-  'SELECT', 'CREATE', 'INSERT', 'DESCRIBE', 'PRINT', 'EXPLAIN', 'SHOW', 'LIST', 'TERMINATE', 'PAUSE',
-  'RESUME', 'DROP', 'SET', 'DEFINE', 'UNDEFINE', 'UNSET', 'ASSERT', 'ALTER',
+  'SELECT',
+  'CREATE',
+  'INSERT',
+  'DESCRIBE',
+  'PRINT',
+  'EXPLAIN',
+  'SHOW',
+  'LIST',
+  'TERMINATE',
+  'PAUSE',
+  'RESUME',
+  'DROP',
+  'SET',
+  'DEFINE',
+  'UNDEFINE',
+  'UNSET',
+  'ASSERT',
+  'ALTER',
 ]
 
 /** Categories stand for many token types: ANTLR lists them as a long set, which ksqlDB does not print. */
@@ -155,9 +171,21 @@ export class SyntaxErrorMessages implements IParserErrorMessageProvider {
     if (isEof(actual)) return expected === SEMICOLON
     const parser = this.parser
     if (parser === undefined || index > MAX_ASSIST_TOKENS || CATEGORIES.has(expected)) return false
-    const inserted = createTokenInstance(expected, '', Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN)
+    const inserted = createTokenInstance(
+      expected,
+      '',
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+      Number.NaN,
+    )
     try {
-      const paths = parser.computeContentAssist(this.context.startRule, [...parser.input.slice(0, index), inserted])
+      const paths = parser.computeContentAssist(this.context.startRule, [
+        ...parser.input.slice(0, index),
+        inserted,
+      ])
       return paths.some((path) => tokenMatcher(actual, path.nextTokenType))
     } catch {
       return false

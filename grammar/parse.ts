@@ -169,7 +169,10 @@ function substituteVariables(
       replacements.push({ start: token.startOffset, end: token.endOffset! + 1, text: value })
       for (const valueToken of lexValue(value, token)) out.push(moveTo(valueToken, token, valueToken.image))
     } else if (token.tokenType === STRING && token.image.includes('${')) {
-      const image = token.image.replace(VARIABLE_IN_TEXT, (whole, name: string) => variables.get(name) ?? whole)
+      const image = token.image.replace(
+        VARIABLE_IN_TEXT,
+        (whole, name: string) => variables.get(name) ?? whole,
+      )
       if (image === token.image) {
         out.push(token)
         continue

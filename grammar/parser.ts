@@ -96,28 +96,29 @@ export class EddyParser extends CstParser {
   })
 
   statement = this.RULE('statement', () => {
-    this.OR(
-      this.statementAlts ??
-        (this.statementAlts = [
-          { ALT: () => this.SUBRULE(this.query) },
-          { ALT: () => this.SUBRULE(this.showStatement) },
-          { ALT: () => this.SUBRULE(this.describeStatement) },
-          { ALT: () => this.SUBRULE(this.printStatement) },
-          { ALT: () => this.SUBRULE(this.terminateStatement) },
-          { ALT: () => this.SUBRULE(this.pauseStatement) },
-          { ALT: () => this.SUBRULE(this.resumeStatement) },
-          { ALT: () => this.SUBRULE(this.setProperty) },
-          { ALT: () => this.SUBRULE(this.unsetProperty) },
-          { ALT: () => this.SUBRULE(this.alterStatement) },
-          { ALT: () => this.SUBRULE(this.defineVariable) },
-          { ALT: () => this.SUBRULE(this.undefineVariable) },
-          { ALT: () => this.SUBRULE(this.createStatement) },
-          { ALT: () => this.SUBRULE(this.insertStatement) },
-          { ALT: () => this.SUBRULE(this.dropStatement) },
-          { ALT: () => this.SUBRULE(this.explainStatement) },
-          { ALT: () => this.SUBRULE(this.assertStatement) },
-        ]),
-    )
+    // The alternatives are built once and cached (Chevrotain's performance guide).
+    if (this.statementAlts === undefined) {
+      this.statementAlts = [
+        { ALT: () => this.SUBRULE(this.query) },
+        { ALT: () => this.SUBRULE(this.showStatement) },
+        { ALT: () => this.SUBRULE(this.describeStatement) },
+        { ALT: () => this.SUBRULE(this.printStatement) },
+        { ALT: () => this.SUBRULE(this.terminateStatement) },
+        { ALT: () => this.SUBRULE(this.pauseStatement) },
+        { ALT: () => this.SUBRULE(this.resumeStatement) },
+        { ALT: () => this.SUBRULE(this.setProperty) },
+        { ALT: () => this.SUBRULE(this.unsetProperty) },
+        { ALT: () => this.SUBRULE(this.alterStatement) },
+        { ALT: () => this.SUBRULE(this.defineVariable) },
+        { ALT: () => this.SUBRULE(this.undefineVariable) },
+        { ALT: () => this.SUBRULE(this.createStatement) },
+        { ALT: () => this.SUBRULE(this.insertStatement) },
+        { ALT: () => this.SUBRULE(this.dropStatement) },
+        { ALT: () => this.SUBRULE(this.explainStatement) },
+        { ALT: () => this.SUBRULE(this.assertStatement) },
+      ]
+    }
+    this.OR(this.statementAlts)
   })
 
   private statementAlts: { ALT: () => void }[] | undefined
@@ -381,18 +382,25 @@ export class EddyParser extends CstParser {
 
   /** `[IF NOT EXISTS]` (may match nothing). */
   ifNotExists = this.RULE('ifNotExists', () => {
-    this.OPTION(() => {
-      this.CONSUME(K.IF)
-      this.CONSUME(K.NOT)
-      this.CONSUME(K.EXISTS)
+    // A separate rule sees no follow: without the gate, `CREATE STREAM IF (...)` would read IF as the keyword.
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === K.NOT,
+      DEF: () => {
+        this.CONSUME(K.IF)
+        this.CONSUME(K.NOT)
+        this.CONSUME(K.EXISTS)
+      },
     })
   })
 
   /** `[IF EXISTS]` (may match nothing). */
   ifExists = this.RULE('ifExists', () => {
-    this.OPTION(() => {
-      this.CONSUME(K.IF)
-      this.CONSUME(K.EXISTS)
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === K.EXISTS,
+      DEF: () => {
+        this.CONSUME(K.IF)
+        this.CONSUME(K.EXISTS)
+      },
     })
   })
 
@@ -1090,47 +1098,47 @@ export class EddyParser extends CstParser {
   })
 
   primaryBase = this.RULE('primaryBase', () => {
-    this.OR(
-      this.primaryAlts ??
-        (this.primaryAlts = [
-          {
-            GATE: () => {
-              if (this.LA(1).tokenType !== VARIABLE) return true
-              const next = this.LA(2).tokenType
-              return next !== LPAREN && next !== DOT && next !== STRING
-            },
-            ALT: () => this.SUBRULE(this.literal),
+    if (this.primaryAlts === undefined) {
+      this.primaryAlts = [
+        {
+          GATE: () => {
+            if (this.LA(1).tokenType !== VARIABLE) return true
+            const next = this.LA(2).tokenType
+            return next !== LPAREN && next !== DOT && next !== STRING
           },
-          { ALT: () => this.SUBRULE(this.caseExpression) },
-          { ALT: () => this.SUBRULE(this.castExpression) },
-          {
-            GATE: () => this.LA(1).tokenType === K.ARRAY && this.LA(2).tokenType === LBRACKET,
-            ALT: () => this.SUBRULE(this.arrayConstructor),
+          ALT: () => this.SUBRULE(this.literal),
+        },
+        { ALT: () => this.SUBRULE(this.caseExpression) },
+        { ALT: () => this.SUBRULE(this.castExpression) },
+        {
+          GATE: () => this.LA(1).tokenType === K.ARRAY && this.LA(2).tokenType === LBRACKET,
+          ALT: () => this.SUBRULE(this.arrayConstructor),
+        },
+        {
+          GATE: () =>
+            this.LA(1).tokenType === K.MAP &&
+            this.LA(2).tokenType === LPAREN &&
+            (this.LA(3).tokenType === RPAREN || this.scanTopLevel(3) === ASSIGN),
+          ALT: () => this.SUBRULE(this.mapConstructor),
+        },
+        {
+          GATE: () =>
+            this.LA(1).tokenType === K.STRUCT &&
+            this.LA(2).tokenType === LPAREN &&
+            (this.LA(3).tokenType === RPAREN || this.LA(4).tokenType === ASSIGN),
+          ALT: () => this.SUBRULE(this.structConstructor),
+        },
+        { ALT: () => this.SUBRULE(this.identifierExpression) },
+        {
+          ALT: () => {
+            this.CONSUME(LPAREN)
+            this.SUBRULE(this.expression)
+            this.CONSUME(RPAREN)
           },
-          {
-            GATE: () =>
-              this.LA(1).tokenType === K.MAP &&
-              this.LA(2).tokenType === LPAREN &&
-              (this.LA(3).tokenType === RPAREN || this.scanTopLevel(3) === ASSIGN),
-            ALT: () => this.SUBRULE(this.mapConstructor),
-          },
-          {
-            GATE: () =>
-              this.LA(1).tokenType === K.STRUCT &&
-              this.LA(2).tokenType === LPAREN &&
-              (this.LA(3).tokenType === RPAREN || this.LA(4).tokenType === ASSIGN),
-            ALT: () => this.SUBRULE(this.structConstructor),
-          },
-          { ALT: () => this.SUBRULE(this.identifierExpression) },
-          {
-            ALT: () => {
-              this.CONSUME(LPAREN)
-              this.SUBRULE(this.expression)
-              this.CONSUME(RPAREN)
-            },
-          },
-        ]),
-    )
+        },
+      ]
+    }
+    this.OR(this.primaryAlts)
   })
 
   private primaryAlts: { GATE?: () => boolean; ALT: () => void }[] | undefined

@@ -58,7 +58,9 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-export function singleStatementToAst(node: C.SingleStatementCstNode | C.TestSingleStatementCstNode): Statement {
+export function singleStatementToAst(
+  node: C.SingleStatementCstNode | C.TestSingleStatementCstNode,
+): Statement {
   const c = node.children
   if ('testAssertStatement' in c && c.testAssertStatement !== undefined) {
     return testAssertStatement(one(c.testAssertStatement))
@@ -85,7 +87,8 @@ function one<T>(items: readonly T[] | undefined): T {
 
 function span(node: CstNode): Span {
   const loc = node.location
-  if (loc === undefined || Number.isNaN(loc.startOffset)) throw new InternalError(`CST node ${node.name} has no location`)
+  if (loc === undefined || Number.isNaN(loc.startOffset))
+    throw new InternalError(`CST node ${node.name} has no location`)
   return {
     start: { offset: loc.startOffset, line: loc.startLine ?? 1, column: loc.startColumn ?? 1 },
     end: {
@@ -124,7 +127,8 @@ function identifier(node: C.IdentifierCstNode): string {
 function caseSensitiveIdentifier(node: C.IdentifierCstNode): string {
   const token = one(node.children.IdentifierLike)
   if (token.tokenType === VARIABLE) throw undefinedIdentifierVariable(token)
-  if (token.tokenType === QUOTED_IDENTIFIER || token.tokenType === BACKQUOTED_IDENTIFIER) return unquote(token)
+  if (token.tokenType === QUOTED_IDENTIFIER || token.tokenType === BACKQUOTED_IDENTIFIER)
+    return unquote(token)
   return token.image
 }
 
@@ -165,7 +169,11 @@ function statement(node: C.StatementCstNode): Statement {
   if (c.describeStatement !== undefined) return describeStatement(one(c.describeStatement), s)
   if (c.printStatement !== undefined) return printStatement(one(c.printStatement), s)
   if (c.terminateStatement !== undefined) {
-    return { kind: 'TerminateQuery', span: s, ...queryTarget(one(one(c.terminateStatement).children.queryTarget)) }
+    return {
+      kind: 'TerminateQuery',
+      span: s,
+      ...queryTarget(one(one(c.terminateStatement).children.queryTarget)),
+    }
   }
   if (c.pauseStatement !== undefined) {
     return { kind: 'PauseQuery', span: s, ...queryTarget(one(one(c.pauseStatement).children.queryTarget)) }
@@ -175,7 +183,12 @@ function statement(node: C.StatementCstNode): Statement {
   }
   if (c.setProperty !== undefined) {
     const set = one(c.setProperty).children
-    return { kind: 'SetProperty', span: s, name: stringOrVariable(one(set.name)), value: stringOrVariable(one(set.value)) }
+    return {
+      kind: 'SetProperty',
+      span: s,
+      name: stringOrVariable(one(set.name)),
+      value: stringOrVariable(one(set.value)),
+    }
   }
   if (c.unsetProperty !== undefined) {
     return { kind: 'UnsetProperty', span: s, name: stringOrVariable(one(one(c.unsetProperty).children.name)) }
@@ -202,7 +215,8 @@ function statement(node: C.StatementCstNode): Statement {
   if (c.dropStatement !== undefined) return dropStatement(one(c.dropStatement), s)
   if (c.explainStatement !== undefined) {
     const explain = one(c.explainStatement).children
-    if (explain.identifier !== undefined) return { kind: 'Explain', span: s, queryId: identifier(one(explain.identifier)) }
+    if (explain.identifier !== undefined)
+      return { kind: 'Explain', span: s, queryId: identifier(one(explain.identifier)) }
     return { kind: 'Explain', span: s, statement: statement(one(explain.statement)) }
   }
   if (c.assertStatement !== undefined) return assertStatement(one(c.assertStatement), s)
@@ -242,7 +256,8 @@ function describeStatement(node: C.DescribeStatementCstNode, s: Span): Statement
   const c = node.children
   const extended = c.EXTENDED !== undefined
   if (c.STREAMS !== undefined) return { kind: 'DescribeStreams', span: s, extended }
-  if (c.functionName !== undefined) return { kind: 'DescribeFunction', span: s, name: identifier(one(c.functionName)) }
+  if (c.functionName !== undefined)
+    return { kind: 'DescribeFunction', span: s, name: identifier(one(c.functionName)) }
   if (c.connectorName !== undefined) {
     return { kind: 'DescribeConnector', span: s, name: identifier(one(c.connectorName)) }
   }
@@ -315,9 +330,7 @@ function createSource(node: C.CreateSourceCstNode, s: Span): Statement {
     // CSAS / CTAS: ksqlDB's grammar has neither SOURCE nor a column list there.
     if (c.SOURCE !== undefined || c.tableElements !== undefined) throw syntaxErrorAtToken(one(c.AS))
     const fields = { span: s, orReplace, ifNotExists, name, properties, query: query(one(c.query)) }
-    return isStream
-      ? { kind: 'CreateStreamAsSelect', ...fields }
-      : { kind: 'CreateTableAsSelect', ...fields }
+    return isStream ? { kind: 'CreateStreamAsSelect', ...fields } : { kind: 'CreateTableAsSelect', ...fields }
   }
   const elements = c.tableElements !== undefined ? tableElements(one(c.tableElements)) : undefined
   checkKeyConstraints(elements ?? [], isStream)
@@ -402,8 +415,10 @@ function testAssertStatement(node: C.TestAssertStatementCstNode): Statement {
   const s = span(node)
   const source = identifier(one(c.identifier))
   const cols = c.columns !== undefined ? { columns: columns(one(c.columns)) } : {}
-  if (c.NULL !== undefined) return { kind: 'AssertTombstone', span: s, source, ...cols, keys: values(one(c.values)) }
-  if (c.VALUES !== undefined) return { kind: 'AssertValues', span: s, source, ...cols, values: values(one(c.values)) }
+  if (c.NULL !== undefined)
+    return { kind: 'AssertTombstone', span: s, source, ...cols, keys: values(one(c.values)) }
+  if (c.VALUES !== undefined)
+    return { kind: 'AssertValues', span: s, source, ...cols, values: values(one(c.values)) }
   const isStream = c.STREAM !== undefined
   const elements = c.tableElements !== undefined ? tableElements(one(c.tableElements)) : undefined
   const properties = c.tableProperties !== undefined ? tableProperties(one(c.tableProperties)) : []
@@ -424,7 +439,8 @@ function values(node: C.ValuesCstNode): Expr[] {
 function tableElements(node: C.TableElementsCstNode): TableElement[] {
   return node.children.tableElement.map((element) => {
     const c = element.children
-    const constraint = c.columnConstraints !== undefined ? columnConstraint(one(c.columnConstraints)) : undefined
+    const constraint =
+      c.columnConstraints !== undefined ? columnConstraint(one(c.columnConstraints)) : undefined
     return {
       kind: 'TableElement',
       span: span(element),
@@ -516,13 +532,17 @@ function checkWindowProperties(properties: readonly Property[]): void {
     )
   }
   if (!requiresSize && sizeProperty !== undefined) {
-    throw prepareError("'WINDOW_SIZE' should not be set for SESSION windows.", sizeProperty.span, sizeProperty.name)
+    throw prepareError(
+      "'WINDOW_SIZE' should not be set for SESSION windows.",
+      sizeProperty.span,
+      sizeProperty.name,
+    )
   }
 }
 
 /** ksqlDB's DurationParser: `<long> <unit>`; returns what is wrong, if anything. */
 function durationProblem(text: string): string | undefined {
-  const parts = text.split(/[ \t\n\x0B\f\r]/)
+  const parts = text.split(/[ \t\n\v\f\r]/)
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop()
   if (parts.length !== 2) return `Expected 2 tokens, got: ${parts.length}`
   const [amount = '', unit = ''] = parts
@@ -717,7 +737,14 @@ function timeUnit(token: IToken): TimeUnit {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
-const ARITHMETIC_PRECEDENCE: Readonly<Record<string, number>> = { '||': 1, '+': 2, '-': 2, '*': 3, '/': 3, '%': 3 }
+const ARITHMETIC_PRECEDENCE: Readonly<Record<string, number>> = {
+  '||': 1,
+  '+': 2,
+  '-': 2,
+  '*': 3,
+  '/': 3,
+  '%': 3,
+}
 const LOGICAL_PRECEDENCE: Readonly<Record<string, number>> = { OR: 1, AND: 2 }
 
 /**
@@ -794,7 +821,8 @@ function predicated(node: C.PredicatedCstNode): Expr {
       negated,
     }
   }
-  if (c.IN !== undefined) return { kind: 'InList', span: s, value, list: (c.expression ?? []).map(expression), negated }
+  if (c.IN !== undefined)
+    return { kind: 'InList', span: s, value, list: (c.expression ?? []).map(expression), negated }
   if (c.LIKE !== undefined) {
     const pattern = valueExpression(one(c.pattern))
     return c.ESCAPE !== undefined
@@ -812,7 +840,13 @@ function valueExpression(node: C.ValueExpressionCstNode): Expr {
   return climb(operands, ops, ARITHMETIC_PRECEDENCE, (op, left, right) =>
     op === '||'
       ? { kind: 'Concat', span: spanOf(left.span, right.span), left, right }
-      : { kind: 'ArithmeticBinary', span: spanOf(left.span, right.span), op: op as ArithmeticOp, left, right },
+      : {
+          kind: 'ArithmeticBinary',
+          span: spanOf(left.span, right.span),
+          op: op as ArithmeticOp,
+          left,
+          right,
+        },
   )
 }
 
@@ -829,7 +863,12 @@ function unaryExpression(node: C.UnaryExpressionCstNode): Expr {
   const atTz = one(c.atTimeZoneExpression)
   let result = primaryExpression(one(atTz.children.primaryExpression))
   for (const zone of atTz.children.STRING ?? []) {
-    result = { kind: 'AtTimeZone', span: spanOf(result.span, tokenSpan(zone)), value: result, zone: unquote(zone) }
+    result = {
+      kind: 'AtTimeZone',
+      span: spanOf(result.span, tokenSpan(zone)),
+      value: result,
+      zone: unquote(zone),
+    }
   }
   return result
 }
@@ -864,7 +903,11 @@ function primaryBase(node: C.PrimaryBaseCstNode): Expr {
   }
   if (c.arrayConstructor !== undefined) {
     const array = one(c.arrayConstructor)
-    return { kind: 'ArrayConstructor', span: span(array), items: (array.children.expression ?? []).map(expression) }
+    return {
+      kind: 'ArrayConstructor',
+      span: span(array),
+      items: (array.children.expression ?? []).map(expression),
+    }
   }
   if (c.mapConstructor !== undefined) {
     const map = one(c.mapConstructor)
@@ -891,8 +934,10 @@ function identifierExpression(node: C.IdentifierExpressionCstNode): Expr {
     const args = c.functionArguments !== undefined ? functionArguments(one(c.functionArguments)) : []
     return { kind: 'FunctionCall', span: s, name, args, star: false }
   }
-  if (c.column !== undefined) return { kind: 'ColumnRef', span: s, source: name, name: identifier(one(c.column)) }
-  if (c.STRING !== undefined) return { kind: 'TypeConstructor', span: s, type: name, value: unquote(one(c.STRING)) }
+  if (c.column !== undefined)
+    return { kind: 'ColumnRef', span: s, source: name, name: identifier(one(c.column)) }
+  if (c.STRING !== undefined)
+    return { kind: 'TypeConstructor', span: s, type: name, value: unquote(one(c.STRING)) }
   return { kind: 'ColumnRef', span: s, name }
 }
 
@@ -927,7 +972,13 @@ function caseExpression(node: C.CaseExpressionCstNode): Expr {
   }))
   const otherwise = c.else !== undefined ? { else: expression(one(c.else)) } : {}
   if (c.operand !== undefined) {
-    return { kind: 'SimpleCase', span: span(node), operand: valueExpression(one(c.operand)), whens, ...otherwise }
+    return {
+      kind: 'SimpleCase',
+      span: span(node),
+      operand: valueExpression(one(c.operand)),
+      whens,
+      ...otherwise,
+    }
   }
   return { kind: 'SearchedCase', span: span(node), whens, ...otherwise }
 }
@@ -1019,7 +1070,8 @@ function baseSqlType(node: C.BaseSqlTypeCstNode): SqlType {
   const c = node.children
   const s = span(node)
   if (c.ARRAY !== undefined) return { kind: 'ArrayType', span: s, element: sqlType(one(c.sqlType)) }
-  if (c.MAP !== undefined) return { kind: 'MapType', span: s, key: sqlType(one(c.key)), value: sqlType(one(c.value)) }
+  if (c.MAP !== undefined)
+    return { kind: 'MapType', span: s, key: sqlType(one(c.key)), value: sqlType(one(c.value)) }
   if (c.STRUCT !== undefined) {
     const fields = (c.structTypeField ?? []).map((field) => ({
       name: identifier(one(field.children.identifier)),
@@ -1028,11 +1080,18 @@ function baseSqlType(node: C.BaseSqlTypeCstNode): SqlType {
     return { kind: 'StructType', span: s, fields }
   }
   if (c.DECIMAL !== undefined) {
-    return { kind: 'DecimalType', span: s, precision: typeInteger(one(c.precision)), scale: typeInteger(one(c.scale)) }
+    return {
+      kind: 'DecimalType',
+      span: s,
+      precision: typeInteger(one(c.precision)),
+      scale: typeInteger(one(c.scale)),
+    }
   }
   const name = identifier(one(c.identifier))
   const primitive = PRIMITIVE_TYPES.get(name)
-  return primitive !== undefined ? { kind: 'PrimitiveType', span: s, name: primitive } : { kind: 'TypeRef', span: s, name }
+  return primitive !== undefined
+    ? { kind: 'PrimitiveType', span: s, name: primitive }
+    : { kind: 'TypeRef', span: s, name }
 }
 
 function typeInteger(node: C.NumberCstNode): number {

@@ -39,9 +39,11 @@ describe('formatDiagnostic', () => {
   it('shows the right line of a multi-line script and prefixes the position when the message lacks it', () => {
     const sql = 'CREATE STREAM S (A INT)\n  WITH (kafka_topic=);'
     const offset = sql.indexOf(')', 30)
-    const err = new SqlSyntaxError('Syntax error at or near \')\'', spanIn(sql, offset, offset + 1), ')')
+    const err = new SqlSyntaxError("Syntax error at or near ')'", spanIn(sql, offset, offset + 1), ')')
     expect(formatDiagnostic(sql, err)).toBe(
-      ["line 2:21: Syntax error at or near ')'", '  WITH (kafka_topic=);', '                    ^'].join('\n'),
+      ["line 2:21: Syntax error at or near ')'", '  WITH (kafka_topic=);', '                    ^'].join(
+        '\n',
+      ),
     )
   })
 

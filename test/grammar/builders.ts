@@ -15,7 +15,12 @@ export const str = (value: string): Node => ({ kind: 'StringLiteral', value })
 export const bool = (value: boolean): Node => ({ kind: 'BooleanLiteral', value })
 export const nul: Node = { kind: 'NullLiteral' }
 export const fn = (name: string, ...args: Node[]): Node => ({ kind: 'FunctionCall', name, args, star: false })
-export const arith = (op: string, left: Node, right: Node): Node => ({ kind: 'ArithmeticBinary', op, left, right })
+export const arith = (op: string, left: Node, right: Node): Node => ({
+  kind: 'ArithmeticBinary',
+  op,
+  left,
+  right,
+})
 export const neg = (operand: Node): Node => ({ kind: 'ArithmeticUnary', op: '-', operand })
 export const concat = (left: Node, right: Node): Node => ({ kind: 'Concat', left, right })
 export const cmp = (op: string, left: Node, right: Node): Node => ({ kind: 'Comparison', op, left, right })
@@ -28,10 +33,17 @@ export const rel = (name: string, alias?: string): Node =>
   alias === undefined ? { kind: 'AliasedRelation', name } : { kind: 'AliasedRelation', name, alias }
 export const prop = (name: string, value: Node): Node => ({ kind: 'Property', name, value })
 export const element = (name: string, type: Node, constraint?: Node): Node =>
-  constraint === undefined ? { kind: 'TableElement', name, type } : { kind: 'TableElement', name, type, constraint }
+  constraint === undefined
+    ? { kind: 'TableElement', name, type }
+    : { kind: 'TableElement', name, type, constraint }
 export const single = (expr: Node, alias?: string): Node =>
   alias === undefined ? { kind: 'SingleColumn', expr } : { kind: 'SingleColumn', expr, alias }
 export const star: Node = { kind: 'AllColumns' }
 
 /** `SELECT <items> FROM <from>` plus any other Query fields. */
-export const query = (select: Node[], from: Node, rest: Node = {}): Node => ({ kind: 'Query', select, from, ...rest })
+export const query = (select: Node[], from: Node, rest: Node = {}): Node => ({
+  kind: 'Query',
+  select,
+  from,
+  ...rest,
+})
