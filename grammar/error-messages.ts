@@ -8,6 +8,7 @@ import {
   tokenMatcher,
 } from 'chevrotain'
 import type { Span } from '../src/ast/span.js'
+import { RESERVED_WORDS } from '../src/ast/keywords.js'
 import { SqlSyntaxError } from '../src/errors.js'
 import {
   ArithmeticOp,
@@ -18,7 +19,6 @@ import {
   LogicalOp,
   NonReserved,
   NumberValue,
-  RESERVED_WORDS,
   SEMICOLON,
   Sign,
   TimeUnitToken,
