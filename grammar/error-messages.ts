@@ -10,19 +10,7 @@ import {
 import type { Span } from '../src/ast/span.js'
 import { RESERVED_WORDS } from '../src/ast/keywords.js'
 import { SqlSyntaxError } from '../src/errors.js'
-import {
-  ArithmeticOp,
-  ComparisonOp,
-  displayTokenType,
-  IdentifierLike,
-  Keyword,
-  LogicalOp,
-  NonReserved,
-  NumberValue,
-  SEMICOLON,
-  Sign,
-  TimeUnitToken,
-} from './tokens.js'
+import { categoryTokens, displayTokenType, Keyword, SEMICOLON } from './tokens.js'
 
 /** What went wrong, for `parse.ts` to turn into a `SqlSyntaxError`. */
 export interface SyntaxErrorInfo {
@@ -71,17 +59,7 @@ const COMMANDS = [
 ]
 
 /** Categories stand for many token types: ANTLR lists them as a long set, which ksqlDB does not print. */
-const CATEGORIES: ReadonlySet<TokenType> = new Set([
-  IdentifierLike,
-  Keyword,
-  NonReserved,
-  NumberValue,
-  TimeUnitToken,
-  ArithmeticOp,
-  LogicalOp,
-  ComparisonOp,
-  Sign,
-])
+const CATEGORIES: ReadonlySet<TokenType> = new Set(categoryTokens)
 
 /** Longest preceding input for which "missing X at Y" is worked out (content assist is not free). */
 const MAX_ASSIST_TOKENS = 400

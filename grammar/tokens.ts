@@ -236,9 +236,8 @@ const lexerTokens: TokenType[] = [
   IDENTIFIER,
 ]
 
-/** The parser's vocabulary: the lexer's tokens plus the categories. */
-export const allTokens: TokenType[] = [
-  ...lexerTokens,
+/** Token categories: each stands for many token types and is never produced by the lexer itself. */
+export const categoryTokens: readonly TokenType[] = [
   IdentifierLike,
   Keyword,
   NonReserved,
@@ -249,6 +248,9 @@ export const allTokens: TokenType[] = [
   ComparisonOp,
   Sign,
 ]
+
+/** The parser's vocabulary: the lexer's tokens plus the categories. */
+export const allTokens: TokenType[] = [...lexerTokens, ...categoryTokens]
 
 /** Lines end at `\n` only (a lone `\r` is not a line break), as in ANTLR and `posAt`. */
 export const sqlLexer = new Lexer(lexerTokens, {
