@@ -1,3 +1,4 @@
+import { posAt } from '../errors.js'
 /**
  * A JSON reader for ksqlDB's test files: JSON plus `//` and `/* *\/` comments (outside strings), read
  * the way ksqlDB's Jackson mapper reads them — numbers keep their exact text where a JavaScript
@@ -77,15 +78,8 @@ class Reader {
   }
 
   fail(message: string, at: number = this.pos): never {
-    let line = 1
-    let lineStart = 0
-    for (let i = 0; i < at && i < this.text.length; i++) {
-      if (this.text.charCodeAt(i) === 10) {
-        line++
-        lineStart = i + 1
-      }
-    }
-    throw new JsonSyntaxError(message, line, at - lineStart + 1)
+    const { line, column } = posAt(this.text, at)
+    throw new JsonSyntaxError(message, line, column)
   }
 
   /** Skips whitespace and comments. */

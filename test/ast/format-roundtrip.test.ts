@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, join, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { type ParsedStatement, parseExpression, parseStatements } from '../../grammar/parse.js'
@@ -16,6 +15,8 @@ import type {
 } from '../../src/ast/index.js'
 import { NO_SPAN } from '../../src/ast/index.js'
 import { stripSpans } from '../../src/ast/strip-spans.js'
+import { loadTestFile } from '../../src/qtt/load.js'
+import { conformanceRoot } from '../../src/qtt/paths.js'
 
 /**
  * `parse(format(ast))` equals `ast` (spans aside) for every statement of the conformance corpus
@@ -23,8 +24,7 @@ import { stripSpans } from '../../src/ast/strip-spans.js'
  * business and are not counted here.
  */
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url))
-const CONFORMANCE = process.env.EDDY_CONFORMANCE_DIR ?? join(REPO, '..', 'shared', 'conformance')
+const CONFORMANCE = conformanceRoot()
 const JSON_DIRS = ['ksqldb-qtt', 'ksqldb-rqtt', 'ksqldb-qtt-registry']
 const SQL_DIRS = ['ksqldb-sqltests', 'ksqldb-test-runner']
 
@@ -37,29 +37,6 @@ function filesUnder(dir: string, ext: string): string[] {
       if (statSync(path).isDirectory()) return filesUnder(path, ext)
       return name.endsWith(ext) ? [path] : []
     })
-}
-
-/** JSON with `//` and block comments outside strings → plain JSON. */
-function stripJsonComments(text: string): string {
-  let out = ''
-  let i = 0
-  while (i < text.length) {
-    const c = text[i]
-    if (c === '"') {
-      const start = i++
-      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1
-      out += text.slice(start, ++i)
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++
-    } else if (c === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2)
-      i = end < 0 ? text.length : end + 2
-    } else {
-      out += c
-      i++
-    }
-  }
-  return out
 }
 
 /** A script cut at top-level `;` (outside quotes and comments), each piece keeping its `;`. */
@@ -89,19 +66,9 @@ function splitScript(text: string): string[] {
   return pieces
 }
 
-interface TestCaseJson {
-  readonly statements?: unknown
-  readonly format?: unknown
-}
-
-/** The statement lists of a QTT/RQTT file: one per test case and `{FORMAT}` variant. */
-function jsonScripts(path: string): string[][] {
-  const doc = JSON.parse(stripJsonComments(readFileSync(path, 'utf8'))) as { tests?: readonly TestCaseJson[] }
-  return (doc.tests ?? []).flatMap((test) => {
-    const statements = Array.isArray(test.statements) ? test.statements.map(String) : []
-    const formats = Array.isArray(test.format) ? test.format.map(String) : ['JSON']
-    return formats.map((format) => statements.map((s) => s.replaceAll('{FORMAT}', format)))
-  })
+/** The statement lists of a QTT/RQTT file: one per variant, `{FORMAT}` substituted by the loader. */
+function jsonScripts(path: string): (readonly string[])[] {
+  return loadTestFile(path).variants.map((v) => v.statements)
 }
 
 interface Failure {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseExpression, parseStatements } from '../../grammar/parse.js'
 import { SqlSyntaxError } from '../../src/errors.js'
-import { stripSpans } from '../helpers/strip-spans.js'
+import { stripSpans } from '../../src/ast/strip-spans.js'
 import {
   and,
   arith,

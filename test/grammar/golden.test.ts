@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parseStatements } from '../../grammar/parse.js'
 import type { Span } from '../../src/ast/span.js'
-import { stripSpans } from '../helpers/strip-spans.js'
+import { stripSpans } from '../../src/ast/strip-spans.js'
 
 // Each test/golden/<name>.sql has its expected AST in test/golden/<name>.ast (positions
 // reduced to each statement's `line:column` range). Review the diff, then `vitest -u` to update.

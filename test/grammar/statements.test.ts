@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { type ParseOptions, parseStatements } from '../../grammar/parse.js'
-import { stripSpans } from '../helpers/strip-spans.js'
+import { stripSpans } from '../../src/ast/strip-spans.js'
 import {
   and,
   cmp,

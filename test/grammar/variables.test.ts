@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseStatements } from '../../grammar/parse.js'
 import { SqlSyntaxError } from '../../src/errors.js'
-import { stripSpans } from '../helpers/strip-spans.js'
+import { stripSpans } from '../../src/ast/strip-spans.js'
 
 const kinds = (text: string, variables: Record<string, string> = {}) =>
   parseStatements(text, { variables }).map((p) => stripSpans(p.statement))
