@@ -1,0 +1,582 @@
+import { parseStatements } from '../../grammar/parse.js'
+import type { Expr } from '../ast/expressions.js'
+import type {
+  CreateStreamAsSelect,
+  CreateTableAsSelect,
+  InsertInto,
+  InsertValues,
+  Query,
+  Statement,
+} from '../ast/statements.js'
+import { Catalog } from '../catalog/catalog.js'
+import type { SourceDef, SourceKind } from '../catalog/source.js'
+import { EddyError, SqlPlanError } from '../errors.js'
+import { castValue, compileExpr } from '../expr/compile.js'
+import { typeOf } from '../expr/typer.js'
+import { builtinFunctions, type FunctionRegistry } from '../functions/registry.js'
+import type { OutRecord, TopicBackend } from '../log/topic-backend.js'
+import type { SinkTarget } from '../plan/logical/logical-plan.js'
+import { type ProcessingLogEntry, ProcessingLog } from '../processing-log.js'
+import type { OperatorContext } from '../runtime/operators/context.js'
+import { keyOptions, valueOptions } from '../runtime/operators/source.js'
+import { PersistentQuery } from '../runtime/query-runner.js'
+import { PushQuery } from '../runtime/push-query.js'
+import { analyzeQuery } from '../analyzer/query-analyzer.js'
+import { optimize } from '../plan/optimizer/optimizer.js'
+import { toSteps } from '../plan/physical/planner.js'
+import { createSerde } from '../serde/serde.js'
+import { typeToString } from '../types/type.js'
+import type { Value } from '../types/values.js'
+import { valueBodyColumns, type LogicalSchema } from '../types/schema.js'
+import {
+  executeAlterSource,
+  executeDropSource,
+  executeDropType,
+  executeRegisterType,
+  planCreateSource,
+  resolveSinkProperties,
+} from './ddl.js'
+import { listing } from './listings.js'
+import { Properties } from './properties.js'
+import { planPersistentQuery, sinkSchema } from './queries.js'
+import type { Listing, StatementResult } from './results.js'
+
+export interface EngineOptions {
+  readonly backend: TopicBackend
+  /** ksqlDB properties (ksql.*, auto.offset.reset, ...) applied before any SET. */
+  readonly properties?: Readonly<Record<string, string>>
+  /** Test mode (QTT): every intermediate update is emitted (no output caching). */
+  readonly testMode?: boolean
+  /** Functions; the builtins by default. Tests may register extra (test-only) functions here. */
+  readonly functions?: FunctionRegistry
+}
+
+/**
+ * The engine facade: statements in, results out (ksqlDB's KsqlEngine + EngineExecutor).
+ *
+ * - `execute(sql)` parses and runs each statement in order and returns one result per statement.
+ *   It throws the first failure (an EddyError); statements before it stay applied, the failing one
+ *   changed nothing: every statement is validated and planned against a copy of the catalog and
+ *   properties, and only then applied.
+ * - Persistent queries (CSAS/CTAS/INSERT INTO ... SELECT) process records when `runUntilIdle` is
+ *   awaited (tests, `eddy run`) or continuously after `start()` (server, REPL).
+ */
+export interface EngineApi {
+  execute(sql: string): Promise<StatementResult[]>
+  runUntilIdle(): Promise<void>
+  source(name: string): SourceDef | undefined
+  sources(): readonly SourceDef[]
+  readonly processingLog: readonly ProcessingLogEntry[]
+  readonly backend: TopicBackend
+  close(): Promise<void>
+}
+
+export class Engine implements EngineApi {
+  readonly backend: TopicBackend
+  readonly functions: FunctionRegistry
+  readonly log = new ProcessingLog()
+  private catalog = new Catalog()
+  private properties: Properties
+  private readonly variables = new Map<string, string>()
+  private readonly queries = new Map<string, PersistentQuery>()
+  private queryCounter = 0
+  private running = false
+
+  private constructor(options: EngineOptions) {
+    this.backend = options.backend
+    this.functions = options.functions ?? builtinFunctions()
+    this.properties = new Properties({ ...(options.properties ?? {}) })
+  }
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    return new Engine(options)
+  }
+
+  get processingLog(): readonly ProcessingLogEntry[] {
+    return this.log.entries
+  }
+
+  source(name: string): SourceDef | undefined {
+    return this.catalog.source(name)
+  }
+
+  sources(): readonly SourceDef[] {
+    return this.catalog.sources()
+  }
+
+  /** Running persistent queries, in creation order. */
+  persistentQueries(): readonly PersistentQuery[] {
+    return [...this.queries.values()]
+  }
+
+  async execute(sql: string): Promise<StatementResult[]> {
+    const parsed = parseStatements(sql, {
+      variables: Object.fromEntries(this.variables),
+      substituteVariables: this.properties.get('ksql.variable.substitution.enable') !== 'false',
+    })
+    const results: StatementResult[] = []
+    for (const p of parsed) results.push(await this.executeStatement(p.statement, p.text))
+    return results
+  }
+
+  /** Runs one parsed statement (see `execute`). */
+  async executeStatement(stmt: Statement, text: string): Promise<StatementResult> {
+    const done = (message: string): StatementResult => ({ kind: 'CommandStatus', statement: text, message })
+    const ctx = { catalog: this.catalog, backend: this.backend, properties: this.properties }
+    switch (stmt.kind) {
+      case 'CreateStream':
+      case 'CreateTable': {
+        const planned = await planCreateSource(stmt, text, { ...ctx, catalog: this.catalog.clone() })
+        if (planned.createTopic !== undefined && !(await this.backend.topicExists(planned.createTopic.name))) {
+          const t = planned.createTopic
+          await this.backend.createTopic(t.name, {
+            partitions: t.partitions,
+            replicas: t.replicas,
+            ...(t.config !== undefined ? { config: t.config } : {}),
+          })
+        }
+        if (planned.source !== undefined) this.catalog.putSource(planned.source)
+        return done(planned.message)
+      }
+      case 'CreateStreamAsSelect':
+      case 'CreateTableAsSelect':
+        return this.createAsSelect(stmt, text)
+      case 'InsertInto':
+        return this.insertInto(stmt, text)
+      case 'InsertValues':
+        await this.insertValues(stmt)
+        return done('')
+      case 'DropStream':
+      case 'DropTable':
+        return done(
+          await executeDropSource(stmt, {
+            ...ctx,
+            queriesUsing: (name: string) => this.queriesUsing(name),
+          }),
+        )
+      case 'AlterSource':
+        return done(await executeAlterSource(stmt, ctx))
+      case 'RegisterType':
+        return done(executeRegisterType(stmt, ctx))
+      case 'DropType':
+        return done(executeDropType(stmt, ctx))
+      case 'SetProperty': {
+        const next = this.properties.clone()
+        next.set(stmt.name, stmt.value)
+        this.properties = next
+        return done(`Successfully set property ${stmt.name} to ${stmt.value}`)
+      }
+      case 'UnsetProperty': {
+        const next = this.properties.clone()
+        next.unset(stmt.name)
+        this.properties = next
+        return done(`Successfully unset property ${stmt.name}`)
+      }
+      case 'AlterSystemProperty': {
+        const next = this.properties.clone()
+        next.set(stmt.name, stmt.value)
+        this.properties = next
+        return done(`Successfully set system property ${stmt.name} to ${stmt.value}`)
+      }
+      case 'DefineVariable':
+        this.variables.set(stmt.name, stmt.value)
+        return done('')
+      case 'UndefineVariable':
+        this.variables.delete(stmt.name)
+        return done('')
+      case 'TerminateQuery':
+        return done(await this.terminate(stmt.queryId))
+      case 'PauseQuery':
+      case 'ResumeQuery': {
+        const ids = stmt.queryId === undefined ? [...this.queries.keys()] : [stmt.queryId]
+        for (const id of ids) {
+          const q = this.queries.get(id)
+          if (q === undefined) throw new SqlPlanError(`Unknown queryId: ${id}`, stmt.span)
+          q.state = stmt.kind === 'PauseQuery' ? 'PAUSED' : 'RUNNING'
+        }
+        return done(stmt.kind === 'PauseQuery' ? 'Query paused.' : 'Query resumed.')
+      }
+      case 'Show':
+        if (stmt.target === 'QUERIES') return this.showQueries(text)
+        if (stmt.target === 'VARIABLES') {
+          return {
+            kind: 'Listing',
+            statement: text,
+            type: 'variables',
+            columns: ['Variable Name', 'Value'],
+            rows: [...this.variables].map(([k, v]) => [k, v]),
+          }
+        }
+        return listing(stmt, ctx, text)
+      case 'DescribeSource':
+      case 'DescribeStreams':
+        return listing(stmt, ctx, text)
+      case 'Explain':
+        return this.explain(stmt.statement, stmt.queryId, text)
+      case 'Query':
+        return this.transientQuery(stmt, text)
+      default:
+        throw new SqlPlanError(`${statementName(stmt.kind)} is not supported yet.`, stmt.span)
+    }
+  }
+
+  private transientQuery(stmt: Query, text: string): StatementResult {
+    if (stmt.emit === undefined) {
+      throw new SqlPlanError('Pull queries are not supported yet: add EMIT CHANGES for a push query.', stmt.span)
+    }
+    if (stmt.orderBy !== undefined) {
+      throw new SqlPlanError('ORDER BY is only supported on pull queries over tables.', stmt.orderBy[0]?.span)
+    }
+    const analyzed = analyzeQuery(stmt, { catalog: this.catalog, functions: this.functions })
+    const queryId = `transient_${analyzed.source.name}_${this.queryCounter++}`
+    const steps = toSteps(optimize(analyzed.plan))
+    const q = new PushQuery(steps, this.backend, this.operatorContext(queryId), this.offsetReset(), analyzed.limit)
+    q.start()
+    return {
+      kind: 'PushQuery',
+      statement: text,
+      queryId,
+      schema: sinkSchema(analyzed.plan.columns),
+      rows: { [Symbol.asyncIterator]: () => q.rows() },
+      cancel: () => q.cancel(),
+    }
+  }
+
+  private nextQueryId(prefix: string, sink?: string): string {
+    const n = this.queryCounter++
+    return sink === undefined ? `${prefix}_${n}` : `${prefix}_${sink}_${n}`
+  }
+
+  private async createAsSelect(stmt: CreateStreamAsSelect | CreateTableAsSelect, text: string): Promise<StatementResult> {
+    const kind: SourceKind = stmt.kind === 'CreateStreamAsSelect' ? 'STREAM' : 'TABLE'
+    const existing = this.catalog.source(stmt.name)
+    if (existing !== undefined) {
+      if (stmt.ifNotExists) {
+        return { kind: 'CommandStatus', statement: text, message: `Cannot add ${kind.toLowerCase()} '${stmt.name}': A ${existing.kind.toLowerCase()} with the same name already exists.` }
+      }
+      if (!stmt.orReplace) {
+        throw new SqlPlanError(
+          `Cannot add ${kind.toLowerCase()} '${stmt.name}': A ${existing.kind.toLowerCase()} with the same name already exists.`,
+          stmt.span,
+        )
+      }
+    }
+    const queryId = this.nextQueryId(kind === 'STREAM' ? 'CSAS' : 'CTAS', stmt.name)
+    const sandbox = this.catalog.clone()
+    let topicPlan: { partitions?: number; replicas?: number } = {}
+    const planned = planPersistentQuery(stmt.query, {
+      catalog: sandbox,
+      functions: this.functions,
+      sinkName: stmt.name,
+      queryId,
+      statementText: text,
+      target: ({ source, resultKind, schema }) => {
+        if (resultKind !== kind) {
+          throw new SqlPlanError(
+            `Invalid result type. Your SELECT query produces a ${resultKind}. Please use CREATE ${resultKind} AS SELECT statement instead.`,
+            stmt.span,
+          )
+        }
+        const props = resolveSinkProperties(stmt.properties, { sinkName: stmt.name, source, schema }, {
+          catalog: sandbox,
+          backend: this.backend,
+          properties: this.properties,
+        })
+        topicPlan = {
+          ...(props.partitions !== undefined ? { partitions: props.partitions } : {}),
+          ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
+        }
+        return {
+          name: stmt.name,
+          kind,
+          topic: props.topic,
+          keyFormat: props.keyFormat,
+          valueFormat: props.valueFormat,
+          keyFeatures: props.keyFeatures,
+          valueFeatures: props.valueFeatures,
+          ...(props.timestampColumn !== undefined ? { timestampColumn: props.timestampColumn } : {}),
+          ...(props.timestampFormat !== undefined ? { timestampFormat: props.timestampFormat } : {}),
+          ...(source.window !== undefined ? { window: source.window } : {}),
+        } satisfies SinkTarget
+      },
+    })
+    const target = planned.logical.kind === 'Sink' ? planned.logical.target : undefined
+    if (target === undefined) throw new SqlPlanError('internal: no sink')
+    const sinkDef: SourceDef = {
+      name: stmt.name,
+      kind,
+      schema: planned.schema,
+      topic: target.topic,
+      keyFormat: target.keyFormat,
+      valueFormat: target.valueFormat,
+      keyFeatures: target.keyFeatures,
+      valueFeatures: target.valueFeatures,
+      ...(target.timestampColumn !== undefined ? { timestampColumn: target.timestampColumn } : {}),
+      ...(target.timestampFormat !== undefined ? { timestampFormat: target.timestampFormat } : {}),
+      ...(target.window !== undefined ? { window: target.window } : {}),
+      isSource: false,
+      writtenBy: queryId,
+      sql: text,
+    }
+    // Dry run: build the operators (compiles every expression) before changing anything.
+    const query = new PersistentQuery(planned.plan, this.backend, this.operatorContext(queryId), this.groupId(queryId), this.offsetReset())
+    // Apply.
+    await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
+    if (existing !== undefined && existing.writtenBy !== undefined) await this.terminate(existing.writtenBy)
+    this.catalog.putSource(sinkDef)
+    await this.startQuery(query)
+    return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
+  }
+
+  private async insertInto(stmt: InsertInto, text: string): Promise<StatementResult> {
+    const target = this.catalog.source(stmt.target)
+    if (target === undefined) throw new SqlPlanError(`${stmt.target} does not exist.`, stmt.span)
+    if (target.kind !== 'STREAM') {
+      throw new SqlPlanError(
+        `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,
+        stmt.span,
+      )
+    }
+    const queryId = this.nextQueryId('INSERTQUERY')
+    const planned = planPersistentQuery(stmt.query, {
+      catalog: this.catalog.clone(),
+      functions: this.functions,
+      sinkName: target.name,
+      queryId,
+      statementText: text,
+      target: ({ resultKind, schema }) => {
+        if (resultKind !== 'STREAM') {
+          throw new SqlPlanError(
+            `Incompatible data sink and query result. Data sink (${target.name}) type is STREAM but select query result is TABLE.`,
+            stmt.span,
+          )
+        }
+        if (!sameSchema(schema, target.schema)) {
+          throw new SqlPlanError(
+            `Incompatible schema between results and sink.\nResult schema is ${schemaText(schema)}\nSink schema is ${schemaText(target.schema)}`,
+            stmt.span,
+          )
+        }
+        return {
+          name: target.name,
+          kind: 'STREAM',
+          topic: target.topic,
+          keyFormat: target.keyFormat,
+          valueFormat: target.valueFormat,
+          keyFeatures: target.keyFeatures,
+          valueFeatures: target.valueFeatures,
+          ...(target.timestampColumn !== undefined ? { timestampColumn: target.timestampColumn } : {}),
+          ...(target.timestampFormat !== undefined ? { timestampFormat: target.timestampFormat } : {}),
+        }
+      },
+    })
+    const query = new PersistentQuery(planned.plan, this.backend, this.operatorContext(queryId), this.groupId(queryId), this.offsetReset())
+    await this.startQuery(query)
+    return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
+  }
+
+  private async insertValues(stmt: InsertValues): Promise<void> {
+    const target = this.catalog.source(stmt.target)
+    if (target === undefined) throw new SqlPlanError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt.span)
+    const all = [...target.schema.key, ...target.schema.value]
+    const headerCols = target.schema.value.filter((c) => c.headerKey !== undefined).map((c) => c.name)
+    const names = stmt.columns ?? ['ROWTIME', ...all.filter((c) => c.headerKey === undefined).map((c) => c.name)].slice(stmt.columns === undefined && stmt.values.length === all.length - headerCols.length ? 1 : 0)
+    const badHeaders = names.filter((n) => headerCols.includes(n))
+    if (badHeaders.length > 0) {
+      throw new SqlPlanError(`Cannot insert into HEADER columns: ${badHeaders.join(', ')}`, stmt.span)
+    }
+    if (names.length !== stmt.values.length) {
+      throw new SqlPlanError(
+        `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${stmt.values.map(() => '?').join(', ')}]`,
+        stmt.span,
+      )
+    }
+    const emptyScope = {
+      scope: {
+        resolveColumn(ref: { name: string; span: import('../ast/span.js').Span }): never {
+          throw new SqlPlanError(`Column '${ref.name}' cannot be resolved in INSERT VALUES.`, ref.span)
+        },
+      },
+      functions: this.functions,
+    }
+    const given = new Map<string, Value>()
+    names.forEach((n, i) => {
+      const expr = stmt.values[i] as Expr
+      const col = n === 'ROWTIME' ? undefined : all.find((c) => c.name === n)
+      if (n !== 'ROWTIME' && col === undefined) {
+        throw new SqlPlanError(`Column name ${n} does not exist.`, stmt.span)
+      }
+      const from = typeOf(expr, emptyScope)
+      const compiled = compileExpr(expr, emptyScope)
+      const v = compiled.evaluate([])
+      given.set(n, col === undefined ? v : castValue(v, from, col.type))
+    })
+    const keyVals = target.schema.key.map((c) => given.get(c.name) ?? null)
+    const body = valueBodyColumns(target.schema)
+    const valueVals = body.map((c) => given.get(c.name) ?? null)
+    const keySerde = createSerde(target.keyFormat, target.schema.key, keyOptions(target.keyFeatures.wrapSingle))
+    const valueSerde = createSerde(target.valueFormat, body, valueOptions(target.valueFeatures.wrapSingle))
+    const ts = given.get('ROWTIME')
+    const record: OutRecord = {
+      key: target.schema.key.length === 0 ? null : keySerde.serialize(keyVals),
+      value: valueSerde.serialize(valueVals),
+      timestamp: ts === undefined || ts === null ? Date.now() : Number(ts as bigint | number),
+    }
+    await this.backend.produce(target.topic, [record])
+  }
+
+  private async ensureSinkTopic(topic: string, sourceTopic: string, opts: { partitions?: number; replicas?: number }): Promise<void> {
+    if (await this.backend.topicExists(topic)) return
+    let partitions = opts.partitions
+    if (partitions === undefined) {
+      partitions = (await this.backend.describeTopic(sourceTopic)).partitions.length
+    }
+    await this.backend.createTopic(topic, { partitions, replicas: opts.replicas ?? 1 })
+  }
+
+  private async startQuery(q: PersistentQuery): Promise<void> {
+    await q.init()
+    this.queries.set(q.id, q)
+    if (this.running) q.start()
+  }
+
+  private queriesUsing(name: string): { readers: string[]; writers: string[] } {
+    const readers: string[] = []
+    const writers: string[] = []
+    for (const q of this.queries.values()) {
+      if (q.plan.sourceNames.includes(name)) readers.push(q.id)
+      if (q.plan.sinkName === name) writers.push(q.id)
+    }
+    return { readers, writers }
+  }
+
+  private async terminate(queryId: string | undefined): Promise<string> {
+    const ids = queryId === undefined ? [...this.queries.keys()] : [queryId]
+    for (const id of ids) {
+      const q = this.queries.get(id)
+      if (q === undefined) throw new SqlPlanError(`Unknown queryId: ${id}`)
+      await q.stop()
+      q.state = 'TERMINATED'
+      this.queries.delete(id)
+    }
+    return 'Query terminated.'
+  }
+
+  private showQueries(text: string): Listing {
+    return {
+      kind: 'Listing',
+      statement: text,
+      type: 'queries',
+      columns: ['Query ID', 'Query Type', 'Status', 'Sink Name', 'Sink Kafka Topic', 'Query String'],
+      rows: [...this.queries.values()].map((q) => [
+        q.id,
+        'PERSISTENT',
+        q.state,
+        q.plan.sinkName,
+        q.plan.physicalPlan.topicName,
+        q.plan.statementText,
+      ]),
+    }
+  }
+
+  private explain(stmt: Statement | undefined, queryId: string | undefined, text: string): Listing {
+    let plan: unknown
+    if (queryId !== undefined) {
+      const q = this.queries.get(queryId)
+      if (q === undefined) throw new SqlPlanError(`Query with id:${queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`)
+      plan = q.plan
+    } else if (stmt !== undefined && (stmt.kind === 'CreateStreamAsSelect' || stmt.kind === 'CreateTableAsSelect')) {
+      plan = planPersistentQuery(stmt.query, {
+        catalog: this.catalog.clone(),
+        functions: this.functions,
+        sinkName: stmt.name,
+        queryId: 'EXPLAIN',
+        statementText: text,
+        target: ({ source }) => ({
+          name: stmt.name,
+          kind: stmt.kind === 'CreateStreamAsSelect' ? 'STREAM' : 'TABLE',
+          topic: stmt.name,
+          keyFormat: source.keyFormat,
+          valueFormat: source.valueFormat,
+          keyFeatures: {},
+          valueFeatures: {},
+        }),
+      }).plan
+    } else {
+      throw new SqlPlanError('EXPLAIN supports a query ID or a CREATE ... AS SELECT statement.')
+    }
+    return {
+      kind: 'Listing',
+      statement: text,
+      type: 'queryDescription',
+      columns: ['Execution plan'],
+      rows: JSON.stringify(plan, null, 2)
+        .split('\n')
+        .map((l) => [l]),
+    }
+  }
+
+  private operatorContext(queryId: string): OperatorContext {
+    return {
+      queryId,
+      functions: this.functions,
+      logError: (message, where) =>
+        this.log.log({
+          queryId,
+          message,
+          record: { topic: where.topic, partition: where.partition, offset: where.offset },
+        }),
+    }
+  }
+
+  private groupId(queryId: string): string {
+    const service = this.properties.get('ksql.service.id') ?? 'default_'
+    return `_confluent-ksql-${service}query_${queryId}`
+  }
+
+  private offsetReset(): 'earliest' | 'latest' {
+    const v = this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset')
+    return v === 'earliest' ? 'earliest' : 'latest'
+  }
+
+  /**
+   * Runs every persistent query, one after another in creation order, until none has unread
+   * input left.
+   */
+  async runUntilIdle(): Promise<void> {
+    for (let round = 0; round < 1000; round++) {
+      let progress = 0
+      for (const q of [...this.queries.values()]) progress += await q.runOnce()
+      if (progress === 0) return
+    }
+  }
+
+  /** Starts every query's continuous loop (server / REPL mode). */
+  start(): void {
+    this.running = true
+    for (const q of this.queries.values()) q.start()
+  }
+
+  async close(): Promise<void> {
+    for (const q of this.queries.values()) await q.stop()
+    this.queries.clear()
+    await this.backend.close()
+  }
+}
+
+function sameSchema(a: LogicalSchema, b: LogicalSchema): boolean {
+  return schemaText(a) === schemaText(b)
+}
+
+export function schemaText(s: LogicalSchema): string {
+  return [
+    ...s.key.map((c) => `\`${c.name}\` ${typeToString(c.type)} KEY`),
+    ...s.value.filter((c) => c.headerKey === undefined).map((c) => `\`${c.name}\` ${typeToString(c.type)}`),
+  ].join(', ')
+}
+
+function statementName(kind: string): string {
+  return kind.replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase()
+}
+
+export { EddyError }

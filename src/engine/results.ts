@@ -1,0 +1,53 @@
+import type { Value } from '../types/values.js'
+import type { LogicalSchema } from '../types/schema.js'
+
+/**
+ * What `Engine.execute` returns per statement (ksqlDB's KsqlEntity family, cut down).
+ */
+export type StatementResult =
+  | CommandStatus
+  | QueryStarted
+  | Listing
+  | PushQueryResult
+
+/** DDL/DML acknowledgement, e.g. `Stream created`, `Created query with ID CSAS_OUTPUT_0`. */
+export interface CommandStatus {
+  readonly kind: 'CommandStatus'
+  readonly statement: string
+  readonly message: string
+}
+
+/** A persistent query was started (CSAS / CTAS / INSERT INTO ... SELECT). */
+export interface QueryStarted {
+  readonly kind: 'QueryStarted'
+  readonly statement: string
+  readonly queryId: string
+  readonly message: string
+}
+
+/** Tabular output of SHOW / LIST / DESCRIBE / EXPLAIN: a header and rows of text cells. */
+export interface Listing {
+  readonly kind: 'Listing'
+  readonly statement: string
+  /** ksqlDB's entity type, e.g. 'streams', 'tables', 'sourceDescription', 'queries', 'properties'. */
+  readonly type: string
+  readonly columns: readonly string[]
+  readonly rows: readonly (readonly string[])[]
+}
+
+/** A transient push (or pull) query: rows arrive until cancelled or LIMIT is reached. */
+export interface PushQueryResult {
+  readonly kind: 'PushQuery'
+  readonly statement: string
+  readonly queryId: string
+  readonly schema: LogicalSchema
+  /** Rows in output-schema order (key columns, then value columns). */
+  readonly rows: AsyncIterable<PushRow>
+  cancel(): void
+}
+
+export interface PushRow {
+  readonly values: readonly Value[]
+  /** A table row deleted (tombstone). */
+  readonly tombstone?: boolean
+}

@@ -1,0 +1,116 @@
+import type { Expr } from '../../ast/expressions.js'
+import type { FormatSpec, SerdeFeatures, SourceDef, SourceKind, WindowInfo } from '../../catalog/source.js'
+import type { Type } from '../../types/type.js'
+
+/**
+ * A column of a plan node's output. Row layout inside the runtime follows this order. `PSEUDO`
+ * columns (ROWTIME, ROWPARTITION, ROWOFFSET, WINDOWSTART, WINDOWEND) are readable by expressions
+ * but never written to a sink.
+ */
+export interface PlanColumn {
+  readonly name: string
+  readonly type: Type
+  readonly namespace: 'KEY' | 'VALUE' | 'PSEUDO'
+  /** Header columns (see `Column.headerKey`). */
+  readonly headerKey?: string | null
+}
+
+/**
+ * The logical plan of one query: a closed union, each node with its output columns. Expressions
+ * refer to columns of the node's input by unqualified name (the analyzer strips source aliases).
+ */
+export type LogicalPlan = Scan | Filter | FlatMap | Project | Sink
+
+/** Reads a source topic: a stream (every record) or a table (latest row per key; null value deletes). */
+export interface Scan {
+  readonly kind: 'Scan'
+  readonly source: SourceDef
+  /** The source columns the query needs (projection pruning may drop some of them). */
+  readonly columns: readonly PlanColumn[]
+}
+
+/** Keeps rows whose predicate is TRUE (a table emits a delete for a row that no longer matches). */
+export interface Filter {
+  readonly kind: 'Filter'
+  readonly input: LogicalPlan
+  readonly predicate: Expr
+  readonly columns: readonly PlanColumn[]
+}
+
+/**
+ * Table functions in the projection (EXPLODE ...): each input row becomes one row per element of
+ * the longest function result; the results are appended as columns named `name`.
+ */
+export interface FlatMap {
+  readonly kind: 'FlatMap'
+  readonly input: LogicalPlan
+  readonly functions: readonly { readonly name: string; readonly expr: Expr; readonly type: Type }[]
+  readonly columns: readonly PlanColumn[]
+}
+
+/** Computes the output columns; key columns first. */
+export interface Project {
+  readonly kind: 'Project'
+  readonly input: LogicalPlan
+  readonly items: readonly ProjectItem[]
+  readonly columns: readonly PlanColumn[]
+}
+
+export interface ProjectItem {
+  readonly name: string
+  readonly expr: Expr
+  readonly type: Type
+  readonly namespace: 'KEY' | 'VALUE' | 'PSEUDO'
+  readonly headerKey?: string | null
+}
+
+/** Writes rows to a topic. */
+export interface Sink {
+  readonly kind: 'Sink'
+  readonly input: LogicalPlan
+  readonly target: SinkTarget
+  readonly columns: readonly PlanColumn[]
+}
+
+export interface SinkTarget {
+  readonly name: string
+  readonly kind: SourceKind
+  readonly topic: string
+  readonly keyFormat: FormatSpec
+  readonly valueFormat: FormatSpec
+  readonly keyFeatures: SerdeFeatures
+  readonly valueFeatures: SerdeFeatures
+  /** TIMESTAMP property of the sink: the output column that becomes the record time. */
+  readonly timestampColumn?: string
+  readonly timestampFormat?: string
+  readonly window?: WindowInfo
+}
+
+export function children(p: LogicalPlan): readonly LogicalPlan[] {
+  return p.kind === 'Scan' ? [] : [p.input]
+}
+
+/** The same node over a new input (columns unchanged). */
+export function withInput(p: LogicalPlan, input: LogicalPlan): LogicalPlan {
+  if (p.kind === 'Scan') return p
+  return { ...p, input }
+}
+
+/** Bottom-up rewrite (DataFusion's transform_up): `f` sees each node after its children. */
+export function transformUp(
+  p: LogicalPlan,
+  f: (p: LogicalPlan) => LogicalPlan | undefined,
+): { plan: LogicalPlan; changed: boolean } {
+  let changed = false
+  let node = p
+  if (p.kind !== 'Scan') {
+    const r = transformUp(p.input, f)
+    if (r.changed) {
+      node = withInput(p, r.plan)
+      changed = true
+    }
+  }
+  const out = f(node)
+  if (out !== undefined && out !== node) return { plan: out, changed: true }
+  return { plan: node, changed }
+}

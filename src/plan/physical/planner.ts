@@ -1,0 +1,93 @@
+import { formatExpression } from '../../ast/format.js'
+import { InternalError } from '../../errors.js'
+import type { LogicalPlan } from '../logical/logical-plan.js'
+import type { SinkStep, Step } from './steps.js'
+
+/** Turns an optimized logical plan into serializable steps. */
+export function toSteps(plan: LogicalPlan): Step {
+  switch (plan.kind) {
+    case 'Scan': {
+      const s = plan.source
+      return {
+        '@type': s.kind === 'TABLE' ? 'tableSourceV1' : 'streamSourceV1',
+        sourceName: s.name,
+        topicName: s.topic,
+        formats: {
+          keyFormat: s.keyFormat,
+          valueFormat: s.valueFormat,
+          keyFeatures: s.keyFeatures,
+          valueFeatures: s.valueFeatures,
+        },
+        schema: s.schema,
+        columns: plan.columns,
+        ...(s.timestampColumn !== undefined ? { timestampColumn: s.timestampColumn } : {}),
+        ...(s.timestampFormat !== undefined ? { timestampFormat: s.timestampFormat } : {}),
+        ...(s.window !== undefined ? { window: s.window } : {}),
+      }
+    }
+    case 'Filter': {
+      const source = toSteps(plan.input)
+      return {
+        '@type': isTable(source) ? 'tableFilterV1' : 'streamFilterV1',
+        source,
+        filterExpression: formatExpression(plan.predicate),
+      }
+    }
+    case 'FlatMap':
+      return {
+        '@type': 'streamFlatMapV1',
+        source: toSteps(plan.input),
+        tableFunctions: plan.functions.map((f) => ({
+          name: f.name,
+          expression: formatExpression(f.expr),
+          type: f.type,
+        })),
+      }
+    case 'Project': {
+      const source = toSteps(plan.input)
+      return {
+        '@type': isTable(source) ? 'tableSelectV1' : 'streamSelectV1',
+        source,
+        selectExpressions: plan.items.map((i) => ({
+          name: i.name,
+          expression: formatExpression(i.expr),
+          type: i.type,
+          namespace: i.namespace,
+          ...(i.headerKey !== undefined ? { headerKey: i.headerKey } : {}),
+        })),
+      }
+    }
+    case 'Sink': {
+      const source = toSteps(plan.input)
+      const t = plan.target
+      const sink: SinkStep = {
+        '@type': t.kind === 'TABLE' ? 'tableSinkV1' : 'streamSinkV1',
+        source,
+        sinkName: t.name,
+        topicName: t.topic,
+        formats: {
+          keyFormat: t.keyFormat,
+          valueFormat: t.valueFormat,
+          keyFeatures: t.keyFeatures,
+          valueFeatures: t.valueFeatures,
+        },
+        ...(t.timestampColumn !== undefined ? { timestampColumn: t.timestampColumn } : {}),
+        ...(t.timestampFormat !== undefined ? { timestampFormat: t.timestampFormat } : {}),
+      }
+      return sink
+    }
+  }
+}
+
+/** The sink step of a plan whose root is a Sink. */
+export function toSinkStep(plan: LogicalPlan): SinkStep {
+  const s = toSteps(plan)
+  if (s['@type'] !== 'streamSinkV1' && s['@type'] !== 'tableSinkV1') {
+    throw new InternalError('a persistent query plan must end in a sink')
+  }
+  return s
+}
+
+function isTable(s: Step): boolean {
+  return s['@type'].startsWith('table')
+}

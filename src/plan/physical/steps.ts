@@ -1,0 +1,113 @@
+import type { FormatSpec, SerdeFeatures, SourceKind, WindowInfo } from '../../catalog/source.js'
+import type { LogicalSchema } from '../../types/schema.js'
+import type { Type } from '../../types/type.js'
+
+/**
+ * Physical plan steps: plain JSON, versioned by `@type` (bump the version only when a step's
+ * shape changes). Persistent queries are stored as these and rebuilt from them on restart, so a
+ * step holds data only: expressions as SQL text (re-parsed when the runtime builds the step),
+ * types as `Type` objects. Names follow ksqlDB's execution steps (StreamSource, StreamFilter,
+ * StreamSelect, StreamFlatMap, StreamSink and their table twins).
+ */
+export type Step = SourceStep | FilterStep | FlatMapStep | SelectStep | SinkStep
+
+export interface StepColumn {
+  readonly name: string
+  readonly type: Type
+  readonly namespace: 'KEY' | 'VALUE' | 'PSEUDO'
+  readonly headerKey?: string | null
+}
+
+export interface TopicFormats {
+  readonly keyFormat: FormatSpec
+  readonly valueFormat: FormatSpec
+  readonly keyFeatures: SerdeFeatures
+  readonly valueFeatures: SerdeFeatures
+}
+
+export interface SourceStep {
+  readonly '@type': 'streamSourceV1' | 'tableSourceV1'
+  readonly sourceName: string
+  readonly topicName: string
+  readonly formats: TopicFormats
+  /** The source's full schema: what the topic's records hold (serde needs every column). */
+  readonly schema: LogicalSchema
+  /** Columns of the rows the step emits: source key + value columns (maybe pruned), then pseudo columns. */
+  readonly columns: readonly StepColumn[]
+  readonly timestampColumn?: string
+  readonly timestampFormat?: string
+  readonly window?: WindowInfo
+}
+
+export interface FilterStep {
+  readonly '@type': 'streamFilterV1' | 'tableFilterV1'
+  readonly source: Step
+  readonly filterExpression: string
+}
+
+export interface FlatMapStep {
+  readonly '@type': 'streamFlatMapV1'
+  readonly source: Step
+  readonly tableFunctions: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
+}
+
+export interface SelectStep {
+  readonly '@type': 'streamSelectV1' | 'tableSelectV1'
+  readonly source: Step
+  readonly selectExpressions: readonly {
+    readonly name: string
+    readonly expression: string
+    readonly type: Type
+    readonly namespace: 'KEY' | 'VALUE' | 'PSEUDO'
+    readonly headerKey?: string | null
+  }[]
+}
+
+export interface SinkStep {
+  readonly '@type': 'streamSinkV1' | 'tableSinkV1'
+  readonly source: Step
+  readonly sinkName: string
+  readonly topicName: string
+  readonly formats: TopicFormats
+  readonly timestampColumn?: string
+  readonly timestampFormat?: string
+}
+
+/** A persistent query as stored (ksqlDB's plan.json): the step tree plus the statement text. */
+export interface QueryPlan {
+  readonly version: 1
+  readonly queryId: string
+  readonly statementText: string
+  readonly sinkName: string
+  readonly sinkKind: SourceKind
+  readonly sourceNames: readonly string[]
+  readonly physicalPlan: SinkStep
+}
+
+/** The columns a step emits. */
+export function stepColumns(step: Step): readonly StepColumn[] {
+  switch (step['@type']) {
+    case 'streamSourceV1':
+    case 'tableSourceV1':
+      return step.columns
+    case 'streamFilterV1':
+    case 'tableFilterV1':
+      return stepColumns(step.source)
+    case 'streamFlatMapV1':
+      return [
+        ...stepColumns(step.source),
+        ...step.tableFunctions.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const })),
+      ]
+    case 'streamSelectV1':
+    case 'tableSelectV1':
+      return step.selectExpressions.map((s) => ({
+        name: s.name,
+        type: s.type,
+        namespace: s.namespace,
+        ...(s.headerKey !== undefined ? { headerKey: s.headerKey } : {}),
+      }))
+    case 'streamSinkV1':
+    case 'tableSinkV1':
+      return stepColumns(step.source)
+  }
+}

@@ -1,0 +1,101 @@
+import type { Expr } from '../ast/expressions.js'
+import type { FunctionCall } from '../ast/expressions.js'
+import { SqlPlanError } from '../errors.js'
+import { compileExpr, type Evaluator } from '../expr/compile.js'
+import { typeOf } from '../expr/typer.js'
+import { parseExpression } from '../../grammar/parse.js'
+import { columnScope } from '../analyzer/column-scope.js'
+import type { PlanColumn } from '../plan/logical/logical-plan.js'
+import { type SinkStep, type SourceStep, type Step, stepColumns } from '../plan/physical/steps.js'
+import type { Value } from '../types/values.js'
+import type { Operator } from './messages.js'
+import type { OperatorContext } from './operators/context.js'
+import { FilterOperator } from './operators/filter.js'
+import { FlatMapOperator, type TableFunctionEvaluator } from './operators/flat-map.js'
+import { ProjectOperator } from './operators/project.js'
+import { SinkOperator } from './operators/sink.js'
+import { SourceOperator } from './operators/source.js'
+
+/** A query's operators, built from its steps: records go in at `source`. */
+export interface BuiltPipeline {
+  readonly source: SourceOperator
+  readonly sourceStep: SourceStep
+}
+
+/**
+ * Builds the operator chain of a step tree ending in `terminal` (a SinkOperator, or a collector
+ * for transient queries). Expressions are parsed from the steps' SQL text and compiled once here.
+ */
+export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContext): BuiltPipeline {
+  let step: Step = top
+  let downstream = terminal
+  for (;;) {
+    switch (step['@type']) {
+      case 'streamSinkV1':
+      case 'tableSinkV1':
+        step = step.source
+        continue
+      case 'streamSelectV1':
+      case 'tableSelectV1': {
+        const input = stepColumns(step.source)
+        const evs = step.selectExpressions.map((s) => compile(s.expression, input, ctx))
+        const keyCount = step.selectExpressions.filter((s) => s.namespace === 'KEY').length
+        downstream = new ProjectOperator(
+          evs,
+          keyCount,
+          step.selectExpressions.map((s) => s.name),
+          downstream,
+          ctx,
+        )
+        step = step.source
+        continue
+      }
+      case 'streamFilterV1':
+      case 'tableFilterV1': {
+        const input = stepColumns(step.source)
+        const ev = compile(step.filterExpression, input, ctx)
+        const keyCount = input.filter((c) => c.namespace === 'KEY').length
+        downstream = new FilterOperator(ev, step['@type'] === 'tableFilterV1', keyCount, downstream, ctx)
+        step = step.source
+        continue
+      }
+      case 'streamFlatMapV1': {
+        const input = stepColumns(step.source)
+        const fns = step.tableFunctions.map((f) => compileTableFunction(f.expression, input, ctx))
+        downstream = new FlatMapOperator(fns, downstream, ctx)
+        step = step.source
+        continue
+      }
+      case 'streamSourceV1':
+      case 'tableSourceV1':
+        return { source: new SourceOperator(step, downstream, ctx), sourceStep: step }
+    }
+  }
+}
+
+/** Builds a persistent query's pipeline with its sink. */
+export function buildPersistent(plan: SinkStep, ctx: OperatorContext): BuiltPipeline & { sink: SinkOperator } {
+  const sink = new SinkOperator(plan, stepColumns(plan.source), ctx)
+  return { ...buildPipeline(plan, sink, ctx), sink }
+}
+
+function compile(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): Evaluator {
+  const expr = parseExpression(text)
+  return compileExpr(expr, { scope: columnScope(columns), functions: ctx.functions }).evaluate
+}
+
+function compileTableFunction(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): TableFunctionEvaluator {
+  const expr: Expr = parseExpression(text)
+  if (expr.kind !== 'FunctionCall') throw new SqlPlanError(`Not a table function: ${text}`)
+  const call: FunctionCall = expr
+  const ectx = { scope: columnScope(columns), functions: ctx.functions }
+  const fn = ctx.functions.table(call.name)
+  if (fn === undefined) throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`, call.span)
+  const args = call.args.map((a) => compileExpr(a, ectx))
+  const resolved = fn.resolve(call.args.map((a) => typeOf(a, ectx)))
+  const evs = args.map((a) => a.evaluate)
+  return (row) => {
+    const vals: Value[] = evs.map((e) => e(row as Value[]))
+    return resolved.impl(...vals)
+  }
+}

@@ -1,0 +1,45 @@
+import type { Evaluator } from '../../expr/compile.js'
+import type { Row } from '../../types/values.js'
+import type { Change, Control, Operator } from '../messages.js'
+import type { OperatorContext } from './context.js'
+
+/**
+ * WHERE: forwards rows whose predicate is TRUE. On a table, a row that does not match becomes a
+ * delete of its key (the key may have matched before), as Kafka Streams' KTable#filter does.
+ * An evaluation error logs the record and counts as not matching.
+ */
+export class FilterOperator implements Operator {
+  constructor(
+    private readonly predicate: Evaluator,
+    private readonly table: boolean,
+    private readonly keyCount: number,
+    private readonly downstream: Operator,
+    private readonly ctx: OperatorContext,
+  ) {}
+
+  onChange(c: Change): void {
+    if (c.tombstone) {
+      this.downstream.onChange(c)
+      return
+    }
+    let ok = false
+    try {
+      ok = this.predicate(c.row) === true
+    } catch (e) {
+      this.ctx.logError(`Error in WHERE expression: ${(e as Error).message}`, c)
+    }
+    if (ok) this.downstream.onChange(c)
+    else if (this.table) this.downstream.onChange({ ...c, row: keyOnly(c.row, this.keyCount), tombstone: true })
+  }
+
+  onControl(m: Control): void {
+    this.downstream.onControl(m)
+  }
+}
+
+/** The row with every value column set to null. */
+export function keyOnly(row: Row, keyCount: number): Row {
+  const out: Row = new Array(row.length).fill(null)
+  for (let i = 0; i < keyCount; i++) out[i] = row[i] ?? null
+  return out
+}

@@ -1,0 +1,84 @@
+import type { OutRecord, RecordHeader } from '../../log/topic-backend.js'
+import type { SinkStep, StepColumn } from '../../plan/physical/steps.js'
+import { createSerde, type RowSerde } from '../../serde/serde.js'
+import type { Column } from '../../types/schema.js'
+import type { Value } from '../../types/values.js'
+import type { Change, Control, Operator } from '../messages.js'
+import type { OperatorContext } from './context.js'
+import { keyOptions, valueOptions } from './source.js'
+import { timestampReader } from './timestamps.js'
+
+/**
+ * Serializes rows into records for the sink topic and buffers them; the query runner produces
+ * the buffer in one call per batch. Input headers are carried to the output, as Kafka Streams does.
+ */
+export class SinkOperator implements Operator {
+  readonly buffer: OutRecord[] = []
+  private readonly keySerde: RowSerde
+  private readonly valueSerde: RowSerde
+  private readonly keyIdx: number[]
+  private readonly valueIdx: number[]
+  private readonly readTs: ((row: readonly Value[]) => number | null) | undefined
+
+  constructor(
+    step: SinkStep,
+    columns: readonly StepColumn[],
+    private readonly ctx: OperatorContext,
+  ) {
+    const keyCols: Column[] = []
+    const valueCols: Column[] = []
+    this.keyIdx = []
+    this.valueIdx = []
+    columns.forEach((c, i) => {
+      if (c.namespace === 'KEY') {
+        keyCols.push({ name: c.name, type: c.type, namespace: 'KEY' })
+        this.keyIdx.push(i)
+      } else if (c.namespace === 'VALUE' && c.headerKey === undefined) {
+        valueCols.push({ name: c.name, type: c.type, namespace: 'VALUE' })
+        this.valueIdx.push(i)
+      }
+    })
+    const f = step.formats
+    this.keySerde = createSerde(f.keyFormat, keyCols, keyOptions(f.keyFeatures.wrapSingle))
+    this.valueSerde = createSerde(f.valueFormat, valueCols, valueOptions(f.valueFeatures.wrapSingle))
+    if (step.timestampColumn !== undefined) {
+      const i = columns.findIndex((c) => c.name === step.timestampColumn)
+      const col = columns[i]
+      if (col !== undefined) {
+        const read = timestampReader(col.type, step.timestampFormat)
+        this.readTs = (row) => read(row[i] ?? null)
+      }
+    }
+  }
+
+  onChange(c: Change): void {
+    const row = c.row
+    let key: Uint8Array | null
+    let value: Uint8Array | null
+    try {
+      key = this.keyIdx.length === 0 ? null : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
+      value = c.tombstone ? null : this.valueSerde.serialize(this.valueIdx.map((i) => row[i] ?? null))
+    } catch (e) {
+      this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
+      return
+    }
+    let ts = c.ts
+    if (this.readTs !== undefined && !c.tombstone) {
+      const t = this.readTs(row)
+      if (t === null || t < 0) {
+        this.ctx.logError(`Failed to extract timestamp from the sink row: ${String(t)}`, c)
+        return
+      }
+      ts = t
+    }
+    const rec: { key: Uint8Array | null; value: Uint8Array | null; timestamp: number; headers: readonly RecordHeader[] } = {
+      key,
+      value,
+      timestamp: ts,
+      headers: c.headers,
+    }
+    this.buffer.push(rec)
+  }
+
+  onControl(_m: Control): void {}
+}

@@ -1,0 +1,152 @@
+import type { InRecord } from '../../log/topic-backend.js'
+import type { SourceStep } from '../../plan/physical/steps.js'
+import { createSerde, type RowSerde } from '../../serde/serde.js'
+import { type Column, HEADERS_TYPE, valueBodyColumns } from '../../types/schema.js'
+import type { Row, Value } from '../../types/values.js'
+import type { Change, Control, Operator } from '../messages.js'
+import type { OperatorContext } from './context.js'
+import { timestampReader } from './timestamps.js'
+
+type Getter = (key: readonly Value[] | null, value: readonly Value[] | null, r: InRecord) => Value
+
+/**
+ * Turns topic records into changes: deserializes key and value, reads header columns, sets the
+ * event time (record timestamp, or the TIMESTAMP column) and fills the pseudo columns. A record
+ * that cannot be deserialized goes to the processing log with its coordinates.
+ */
+export class SourceOperator {
+  private readonly keySerde: RowSerde
+  private readonly valueSerde: RowSerde
+  private readonly getters: Getter[]
+  private readonly isTable: boolean
+  private readonly readTs: ((key: readonly Value[] | null, value: readonly Value[] | null) => number | null) | undefined
+  private readonly keyCount: number
+
+  constructor(
+    private readonly step: SourceStep,
+    private readonly downstream: Operator,
+    private readonly ctx: OperatorContext,
+  ) {
+    const { formats, schema } = step
+    const body = valueBodyColumns(schema)
+    this.keyCount = schema.key.length
+    this.keySerde = createSerde(formats.keyFormat, schema.key, keyOptions(formats.keyFeatures.wrapSingle))
+    this.valueSerde = createSerde(formats.valueFormat, body, valueOptions(formats.valueFeatures.wrapSingle))
+    this.isTable = step['@type'] === 'tableSourceV1'
+    this.getters = step.columns.map((c) => getterFor(c.name, c.namespace, schema.key, body, schema.value))
+    if (step.timestampColumn !== undefined) {
+      const name = step.timestampColumn
+      const ki = schema.key.findIndex((c) => c.name === name)
+      const vi = body.findIndex((c) => c.name === name)
+      const col = ki >= 0 ? schema.key[ki] : body[vi]
+      if (col !== undefined) {
+        const read = timestampReader(col.type, step.timestampFormat)
+        this.readTs = (k, v) => read(ki >= 0 ? (k?.[ki] ?? null) : (v?.[vi] ?? null))
+      }
+    }
+  }
+
+  onRecord(r: InRecord): void {
+    let key: Value[] | null
+    let value: Value[] | null
+    try {
+      key = this.keyCount === 0 ? null : this.keySerde.deserialize(r.key)
+    } catch (e) {
+      this.ctx.logError(`Failed to deserialize key from topic: ${r.topic}. ${(e as Error).message}`, r)
+      return
+    }
+    try {
+      value = this.valueSerde.deserialize(r.value)
+    } catch (e) {
+      this.ctx.logError(`Failed to deserialize value from topic: ${r.topic}. ${(e as Error).message}`, r)
+      return
+    }
+    const tombstone = value === null
+    if (tombstone && !this.isTable) return
+    let ts = r.timestamp
+    if (this.readTs !== undefined && !tombstone) {
+      let t: number | null
+      try {
+        t = this.readTs(key, value)
+      } catch (e) {
+        this.ctx.logError(`Failed to extract timestamp: ${(e as Error).message}`, r)
+        return
+      }
+      if (t === null || t < 0) {
+        this.ctx.logError(`Failed to extract timestamp: invalid timestamp ${String(t)}`, r)
+        return
+      }
+      ts = t
+    }
+    const getters = this.getters
+    const row: Row = new Array(getters.length)
+    for (let i = 0; i < getters.length; i++) row[i] = (getters[i] as Getter)(key, value, r)
+    if (ts !== r.timestamp) setRowtime(row, this.step, ts)
+    const c: Change = {
+      row,
+      ts,
+      headers: r.headers,
+      tombstone,
+      topic: r.topic,
+      partition: r.partition,
+      offset: r.offset,
+    }
+    this.downstream.onChange(c)
+  }
+
+  onControl(m: Control): void {
+    this.downstream.onControl(m)
+  }
+}
+
+function setRowtime(row: Row, step: SourceStep, ts: number): void {
+  const i = step.columns.findIndex((c) => c.name === 'ROWTIME' && c.namespace === 'PSEUDO')
+  if (i >= 0) row[i] = BigInt(ts)
+}
+
+export function keyOptions(wrapSingle: boolean | undefined): { isKey: boolean; wrapSingle?: boolean } {
+  return wrapSingle === undefined ? { isKey: true } : { isKey: true, wrapSingle }
+}
+export function valueOptions(wrapSingle: boolean | undefined): { isKey: boolean; wrapSingle?: boolean } {
+  return wrapSingle === undefined ? { isKey: false } : { isKey: false, wrapSingle }
+}
+
+function getterFor(
+  name: string,
+  namespace: 'KEY' | 'VALUE' | 'PSEUDO',
+  key: readonly Column[],
+  body: readonly Column[],
+  allValue: readonly Column[],
+): Getter {
+  if (namespace === 'KEY') {
+    const i = key.findIndex((c) => c.name === name)
+    return (k) => (k === null ? null : (k[i] ?? null))
+  }
+  if (namespace === 'PSEUDO') {
+    switch (name) {
+      case 'ROWTIME':
+        return (_k, _v, r) => BigInt(r.timestamp)
+      case 'ROWPARTITION':
+        return (_k, _v, r) => r.partition
+      case 'ROWOFFSET':
+        return (_k, _v, r) => BigInt(r.offset)
+      default:
+        return () => null
+    }
+  }
+  const col = allValue.find((c) => c.name === name)
+  if (col?.headerKey !== undefined) {
+    const hk = col.headerKey
+    if (hk === null) {
+      void HEADERS_TYPE
+      return (_k, _v, r) => r.headers.map((h) => ({ KEY: h.key, VALUE: h.value }))
+    }
+    return (_k, _v, r) => {
+      let found: Uint8Array | null = null
+      for (const h of r.headers) if (h.key === hk) found = h.value
+      return found
+    }
+  }
+  const i = body.findIndex((c) => c.name === name)
+  return (_k, v) => (v === null ? null : (v[i] ?? null))
+}

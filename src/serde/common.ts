@@ -1,0 +1,208 @@
+import { Decimal } from '../types/decimal.js'
+import type { Value } from '../types/values.js'
+
+/** A key or value that cannot be serialized or deserialized; `message` is the reason (ksqlDB wording). */
+export class SerdeError extends Error {
+  override readonly name = 'SerdeError'
+}
+
+/** Turns one row (key or value columns) into bytes and back. Built once per query by `createSerde`. */
+export interface RowSerde {
+  /** values: one per column (in `columns` order). Returns null for a null row (tombstone / null key). */
+  serialize(values: readonly Value[] | null): Uint8Array | null
+  /** Returns one value per column, coerced to the column types; null for null bytes. Throws SerdeError. */
+  deserialize(bytes: Uint8Array | null): Value[] | null
+}
+
+export interface SerdeOptions {
+  readonly isKey: boolean
+  /** true = WRAP_SINGLES, false = UNWRAP_SINGLES, undefined = the format's default. */
+  readonly wrapSingle?: boolean
+  /** Used in error messages only ("Failed to deserialize value from topic: t. ..."). */
+  readonly topic?: string
+}
+
+export const utf8Decoder = new TextDecoder('utf-8', { fatal: false })
+export const utf8Encoder = new TextEncoder()
+
+/** Decodes UTF-8; uses Buffer's native slice when the bytes are a Buffer (faster for small records). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  if (bytes.length < 1024 && Buffer.isBuffer(bytes))
+    return (bytes as unknown as Utf8Sliceable).utf8Slice(0, bytes.length)
+  return utf8Decoder.decode(bytes)
+}
+
+/** Node's Buffer#utf8Slice (not in @types/node): the fastest way to decode a small Buffer. */
+interface Utf8Sliceable {
+  utf8Slice(start: number, end: number): string
+}
+
+/**
+ * Encodes UTF-8. Uses `Buffer.from` (about twice as fast as TextEncoder for small strings); the
+ * result may be a view into Node's shared buffer pool, so honour `byteOffset` when using `.buffer`.
+ */
+export function encodeUtf8(text: string): Uint8Array {
+  return Buffer.from(text, 'utf8')
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** Strict base64 (as Jackson's binaryValue / java.util.Base64): throws on invalid text. */
+export function base64Decode(text: string): Uint8Array {
+  if (!BASE64.test(text) || text.length % 4 === 1) {
+    throw new Error(`Value is not a valid Base64 encoded string: ${text}`)
+  }
+  const buf = Buffer.from(text, 'base64')
+  return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length))
+}
+
+export function base64Encode(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+}
+
+/**
+ * Java's `Double.toString`: `1.0`, `-0.0`, `1.0E7`, `1.234E-5`, `NaN`, `Infinity`. Digits are the
+ * shortest that round-trip (as JavaScript and Java 19+).
+ */
+export function javaDoubleToString(d: number): string {
+  if (Number.isInteger(d)) {
+    if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0'
+    if (d < 1e7 && d > -1e7) return `${d}.0`
+  } else if (Number.isNaN(d)) {
+    return 'NaN'
+  } else if (d === Number.POSITIVE_INFINITY) {
+    return 'Infinity'
+  } else if (d === Number.NEGATIVE_INFINITY) {
+    return '-Infinity'
+  }
+  const a = d < 0 ? -d : d
+  if (a >= 1e-3 && a < 1e7) return String(d)
+  const s = d.toExponential()
+  const e = s.indexOf('e')
+  let mant = s.slice(0, e)
+  if (!mant.includes('.')) mant += '.0'
+  const exp = s.charCodeAt(e + 1) === 43 /* + */ ? s.slice(e + 2) : s.slice(e + 1)
+  return `${mant}E${exp}`
+}
+
+const INT_TEXT = /^[+-]?\d+$/
+const INT_MIN = -2147483648
+const INT_MAX = 2147483647
+const LONG_MIN = -(2n ** 63n)
+const LONG_MAX = 2n ** 63n - 1n
+
+/** Java's `Integer.parseInt`; throws on anything else. */
+export function javaParseInt(text: string): number {
+  if (!INT_TEXT.test(text)) throw new Error(`For input string: "${text}"`)
+  const n = Number(text)
+  if (n < INT_MIN || n > INT_MAX) throw new Error(`For input string: "${text}"`)
+  return n === 0 ? 0 : n
+}
+
+/** Java's `Long.parseLong`; throws on anything else. */
+export function javaParseLong(text: string): bigint {
+  if (!INT_TEXT.test(text)) throw new Error(`For input string: "${text}"`)
+  const n = BigInt(text)
+  if (n < LONG_MIN || n > LONG_MAX) throw new Error(`For input string: "${text}"`)
+  return n
+}
+
+/** `Long.parseLong` as a JavaScript number (TIMESTAMP / DATE / TIME values). */
+export function javaParseLongNumber(text: string): number {
+  return Number(javaParseLong(text))
+}
+
+const DOUBLE_TEXT = /^[+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fFdD]?)$/
+
+/** Java's `Double.parseDouble` (surrounding whitespace trimmed, `NaN`, `Infinity`, `1d`). */
+export function javaParseDouble(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Java's trim() drops every char <= ' '
+  const t = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '')
+  if (!DOUBLE_TEXT.test(t)) throw new Error(t === '' ? 'empty String' : `For input string: "${text}"`)
+  const last = t.charCodeAt(t.length - 1)
+  const body = (last | 0x20) === 0x64 || (last | 0x20) === 0x66 ? t.slice(0, -1) : t
+  if (body.endsWith('NaN')) return Number.NaN
+  if (body.endsWith('Infinity'))
+    return body.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY
+  return Number(body)
+}
+
+/** Java's `new BigDecimal(text)` (no surrounding whitespace allowed). */
+export function javaParseDecimal(text: string): Decimal {
+  if (text.length === 0 || text.trim() !== text) throw new Error(`Invalid decimal: ${text}`)
+  return Decimal.parse(text)
+}
+
+/** Unscaled digits and scale of a decimal text, keeping a negative scale (Java's BigDecimal). */
+function decimalParts(text: string): { neg: boolean; digits: string; scale: number } {
+  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)
+  if (m === null) throw new Error(`Invalid decimal: ${text}`)
+  const frac = m[3] ?? ''
+  let digits = `${m[2] ?? ''}${frac}`.replace(/^0+(?=\d)/, '')
+  if (digits === '') digits = '0'
+  return { neg: m[1] === '-', digits, scale: frac.length - Number(m[4] ?? 0) }
+}
+
+/** Java's `BigDecimal.toString()` of a decimal text: `1.50`, `1E+3`, `1.0E-7`. */
+export function javaBigDecimalText(text: string): string {
+  const { neg, digits, scale } = decimalParts(text)
+  const sign = neg && digits !== '0' ? '-' : ''
+  if (scale === 0) return sign + digits
+  const adjusted = -scale + (digits.length - 1)
+  if (scale > 0 && adjusted >= -6) {
+    if (digits.length > scale) {
+      return `${sign}${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}`
+    }
+    return `${sign}0.${'0'.repeat(scale - digits.length)}${digits}`
+  }
+  const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits
+  return `${sign}${mant}E${adjusted >= 0 ? '+' : ''}${adjusted}`
+}
+
+const TEN = 10n
+
+/**
+ * ksqlDB's `DecimalUtil.ensureFit`: the value rescaled to the column's scale without rounding; throws
+ * when it overflows the precision or would need rounding.
+ */
+export function ensureFit(value: Decimal, precision: number, scale: number): Decimal {
+  const abs = value.unscaled < 0n ? -value.unscaled : value.unscaled
+  const intDigits = precision - scale
+  // |value| >= 10^(precision - scale)  <=>  |unscaled| >= 10^(precision - scale + value.scale)
+  const limitExp = intDigits + value.scale
+  if (limitExp >= 0 ? abs >= TEN ** BigInt(limitExp) : abs > 0n) {
+    throw new Error(
+      `Numeric field overflow: A field with precision ${precision} and scale ${scale} must round to an absolute value less than 10^${intDigits}. Got ${value.toString()}`,
+    )
+  }
+  if (value.scale === scale) return value
+  if (value.scale < scale) return new Decimal(value.unscaled * TEN ** BigInt(scale - value.scale), scale)
+  const div = TEN ** BigInt(value.scale - scale)
+  if (value.unscaled % div !== 0n) {
+    throw new Error(
+      `Cannot fit decimal '${value.toString()}' into DECIMAL(${precision}, ${scale}) without rounding.`,
+    )
+  }
+  return new Decimal(value.unscaled / div, scale)
+}
+
+/** A decimal for output with the column's scale (HALF_UP if the engine gave more digits). */
+export function toColumnScale(v: unknown, scale: number): Decimal {
+  const d = v instanceof Decimal ? v : Decimal.parse(String(v))
+  return d.scale === scale ? d : d.setScale(scale)
+}
+
+/** BIGINT values may reach serde as number or bigint; normalise to bigint. */
+export function toBigInt(v: unknown): bigint {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number') return BigInt(Math.trunc(v))
+  if (v instanceof Decimal) return v.setScale(0).unscaled
+  return BigInt(String(v))
+}
+
+export function toNumber(v: unknown): number {
+  if (typeof v === 'number') return v
+  if (typeof v === 'bigint') return Number(v)
+  if (v instanceof Decimal) return v.toNumber()
+  return Number(v)
+}

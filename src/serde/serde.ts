@@ -1,0 +1,154 @@
+/**
+ * Serialization of keys and values: ksqlDB's JSON, DELIMITED, KAFKA and NONE formats.
+ *
+ * `createSerde` compiles a `RowSerde` once per query (per-column converters precomputed);
+ * `checkFormat` is the DDL-time validation with ksqlDB's messages.
+ */
+import type { FormatSpec } from '../catalog/source.js'
+import type { Column } from '../types/schema.js'
+import { typeToString } from '../types/type.js'
+import { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
+import { createDelimitedSerde, parseDelimiter } from './delimited.js'
+import { createJsonSerde } from './json.js'
+import { createKafkaSerde, KAFKA_TYPES } from './kafka.js'
+
+export { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
+
+/** Formats Eddy can read and write. */
+export const SUPPORTED_FORMATS: readonly string[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE']
+
+/** Formats ksqlDB knows that Eddy does not support (all but PROTOBUF_NOSR need a schema registry). */
+export const UNSUPPORTED_FORMATS: readonly string[] = ['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR']
+
+const REGISTRY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR'])
+
+/** True for formats that need a schema registry (AVRO, PROTOBUF, JSON_SR). */
+export function isRegistryFormat(name: string): boolean {
+  return REGISTRY_FORMATS.has(name.toUpperCase())
+}
+
+export function isSupportedFormat(name: string): boolean {
+  return SUPPORTED_FORMATS.includes(name.toUpperCase())
+}
+
+/** ksqlDB's text of a key or value column in messages: `` `K` STRING KEY ``, `` `V` INTEGER ``. */
+function columnText(c: Column, isKey: boolean): string {
+  return `\`${c.name}\` ${typeToString(c.type)}${isKey ? ' KEY' : ''}`
+}
+
+function columnsText(columns: readonly Column[], isKey: boolean): string {
+  return `[${columns.map((c) => columnText(c, isKey)).join(', ')}]`
+}
+
+function featuresText(wrapSingle: boolean | undefined): string {
+  return wrapSingle === undefined ? '[]' : wrapSingle ? '[WRAP_SINGLES]' : '[UNWRAP_SINGLES]'
+}
+
+/** Why `format` cannot hold these columns (ksqlDB's reason text), or undefined when it can. */
+function unsupportedReason(name: string, columns: readonly Column[], isKey: boolean): string | undefined {
+  switch (name) {
+    case 'NONE':
+      return columns.length === 0
+        ? undefined
+        : `The 'NONE' format can only be used when no columns are defined. Got: ${columnsText(columns, isKey)}`
+    case 'KAFKA': {
+      if (columns.length > 1) {
+        return `The 'KAFKA' format only supports a single field. Got: ${columnsText(columns, isKey)}`
+      }
+      const c = columns[0]
+      if (c !== undefined && !KAFKA_TYPES.has(c.type.kind)) {
+        return `The 'KAFKA' format does not support type '${c.type.kind}'`
+      }
+      return undefined
+    }
+    case 'DELIMITED': {
+      for (const c of columns) {
+        const k = c.type.kind
+        if (k === 'ARRAY' || k === 'MAP' || k === 'STRUCT') {
+          return `The 'DELIMITED' format does not support type '${k}', column: \`${c.name}\``
+        }
+      }
+      return undefined
+    }
+    default:
+      return undefined
+  }
+}
+
+/**
+ * DDL validation: throws SerdeError with ksqlDB's message when the format cannot hold these
+ * columns with these features:
+ * - `Unknown format: FOO`; AVRO / PROTOBUF / JSON_SR / PROTOBUF_NOSR are not supported by Eddy;
+ * - `'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`;
+ * - `Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.` (DELIMITED, KAFKA, NONE);
+ * - column/type problems, as ksqlDB's GenericSerdeFactory reports them:
+ *   `Key format does not support schema.\nformat: KAFKA\nschema: Persistence{columns=[...], features=[]}\nreason: ...`.
+ */
+export function checkFormat(
+  format: FormatSpec,
+  columns: readonly Column[],
+  options: { isKey: boolean; wrapSingle?: boolean },
+): void {
+  const name = format.format.toUpperCase()
+  if (!SUPPORTED_FORMATS.includes(name)) {
+    if (UNSUPPORTED_FORMATS.includes(name)) {
+      throw new SerdeError(
+        isRegistryFormat(name)
+          ? `The '${name}' format needs a schema registry, which Eddy does not support. Supported formats: ${SUPPORTED_FORMATS.join(', ')}`
+          : `The '${name}' format is not supported by Eddy. Supported formats: ${SUPPORTED_FORMATS.join(', ')}`,
+      )
+    }
+    throw new SerdeError(`Unknown format: ${name}`)
+  }
+  if (name === 'DELIMITED') {
+    parseDelimiter(format.delimiter)
+  } else if (format.delimiter !== undefined) {
+    throw new SerdeError(`${name} does not support the following configs: [delimiter]`)
+  }
+  const wrap = options.wrapSingle
+  if (!options.isKey && wrap !== undefined) {
+    if (columns.length !== 1)
+      throw new SerdeError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
+    if (wrap && name !== 'JSON') {
+      throw new SerdeError(`Format '${name}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.`)
+    }
+  }
+  checkColumns(name, columns, options)
+}
+
+/** The format/column part of checkFormat (features aside). */
+function checkColumns(name: string, columns: readonly Column[], options: SerdeOptions): void {
+  const wrap = options.wrapSingle
+  const reason = unsupportedReason(name, columns, options.isKey)
+  if (reason !== undefined) {
+    throw new SerdeError(
+      `${options.isKey ? 'Key' : 'Value'} format does not support schema.\nformat: ${name}\nschema: Persistence{columns=${columnsText(columns, options.isKey)}, features=${featuresText(wrap)}}\nreason: ${reason}`,
+    )
+  }
+}
+
+const NONE_SERDE: RowSerde = {
+  serialize: () => null,
+  deserialize: (bytes) => (bytes === null ? null : []),
+}
+
+/**
+ * The serde of a key (`isKey`) or value for these columns (value columns stored in the value:
+ * header columns excluded). Throws SerdeError when the format cannot hold them (see checkFormat;
+ * the WRAP_SINGLE_VALUE rules are not re-checked: `wrapSingle` only matters for a single column).
+ */
+export function createSerde(format: FormatSpec, columns: readonly Column[], options: SerdeOptions): RowSerde {
+  const name = format.format.toUpperCase()
+  if (!SUPPORTED_FORMATS.includes(name)) checkFormat(format, columns, options)
+  checkColumns(name, columns, options)
+  switch (name) {
+    case 'JSON':
+      return createJsonSerde(columns, options)
+    case 'DELIMITED':
+      return createDelimitedSerde(columns, format.delimiter, options)
+    case 'KAFKA':
+      return createKafkaSerde(columns, options)
+    default:
+      return NONE_SERDE
+  }
+}
