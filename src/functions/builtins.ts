@@ -1,0 +1,23 @@
+import { FunctionRegistry } from './registry.js'
+import { collectionFunctions } from './scalar/collections.js'
+import { datetimeFunctions } from './scalar/datetime.js'
+import { mathFunctions } from './scalar/math.js'
+import { nullFunctions } from './scalar/nulls.js'
+import { stringFunctions } from './scalar/string.js'
+import { explodeFunction } from './table/explode.js'
+
+/** A fresh registry with every builtin function. */
+export function builtinFunctions(): FunctionRegistry {
+  const r = new FunctionRegistry()
+  for (const f of [
+    ...stringFunctions(),
+    ...mathFunctions(),
+    ...nullFunctions(),
+    ...datetimeFunctions(),
+    ...collectionFunctions(),
+  ]) {
+    r.registerScalar(f)
+  }
+  r.registerTable(explodeFunction())
+  return r
+}

@@ -1,0 +1,219 @@
+import { compareValues, valueEquals } from '../../expr/cast.js'
+import { T, type Type } from '../../types/type.js'
+import type { Value } from '../../types/values.js'
+import { P, type ScalarFunction, scalarFunction } from '../registry.js'
+
+/** ARRAY / MAP / STRUCT functions, including the lambda functions TRANSFORM, FILTER and REDUCE. */
+
+type Fn = (...xs: Value[]) => Value
+const asFn = (v: Value): Fn => v as unknown as Fn
+
+export function collectionFunctions(): ScalarFunction[] {
+  const t = P.generic('T')
+  const u = P.generic('U')
+  const k = P.generic('K')
+  const v = P.generic('V')
+  return [
+    scalarFunction({
+      name: 'ARRAY_LENGTH',
+      signatures: [{ params: [P.array(t)], returns: T.INTEGER, fn: (a) => (a as readonly Value[]).length }],
+    }),
+    scalarFunction({
+      name: 'ARRAY_SORT',
+      signatures: [
+        { params: [P.array(t)], returns: P.array(t), fn: (a) => sortArray(a as readonly Value[], 'ASC') },
+        {
+          params: [P.array(t), T.STRING],
+          returns: P.array(t),
+          fn: (a, d) => sortArray(a as readonly Value[], (d as string).toUpperCase()),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'ARRAY_CONTAINS',
+      signatures: [
+        {
+          params: [P.array(t), t],
+          returns: T.BOOLEAN,
+          nullSafe: true,
+          fn: (a, x) =>
+            a === null
+              ? false
+              : (a as readonly Value[]).some((y) => (x === null ? y === null : valueEquals(x, y))),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'ARRAY_DISTINCT',
+      signatures: [
+        {
+          params: [P.array(t)],
+          returns: P.array(t),
+          fn: (a) => {
+            const out: Value[] = []
+            for (const x of a as readonly Value[])
+              if (!out.some((y) => (x === null ? y === null : valueEquals(x, y)))) out.push(x)
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'ARRAY_MAX',
+      signatures: [{ params: [P.array(t)], returns: t, fn: (a) => extreme(a as readonly Value[], 1) }],
+    }),
+    scalarFunction({
+      name: 'ARRAY_MIN',
+      signatures: [{ params: [P.array(t)], returns: t, fn: (a) => extreme(a as readonly Value[], -1) }],
+    }),
+    scalarFunction({
+      name: 'ARRAY_JOIN',
+      signatures: [
+        {
+          params: [P.array(t)],
+          returns: T.STRING,
+          fn: (a) => (a as readonly Value[]).map((x) => (x === null ? 'null' : String(x))).join(','),
+        },
+        {
+          params: [P.array(t), T.STRING],
+          returns: T.STRING,
+          fn: (a, d) =>
+            (a as readonly Value[]).map((x) => (x === null ? 'null' : String(x))).join(d as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'MAP_KEYS',
+      signatures: [
+        {
+          params: [P.map(k, v)],
+          returns: P.array(k),
+          fn: (m) => [...(m as ReadonlyMap<Value, Value>).keys()],
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'MAP_VALUES',
+      signatures: [
+        {
+          params: [P.map(k, v)],
+          returns: P.array(v),
+          fn: (m) => [...(m as ReadonlyMap<Value, Value>).values()],
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'MAP_UNION',
+      signatures: [
+        {
+          params: [P.map(k, v), P.map(k, v)],
+          returns: P.map(k, v),
+          nullSafe: true,
+          fn: (a, b) => {
+            if (a === null && b === null) return null
+            const out = new Map<Value, Value>()
+            for (const m of [a, b])
+              if (m !== null) for (const [x, y] of m as ReadonlyMap<Value, Value>) out.set(x, y)
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'AS_MAP',
+      signatures: [
+        {
+          params: [P.array(T.STRING), P.array(v)],
+          returns: (args) => ({
+            kind: 'MAP',
+            key: T.STRING,
+            value: (args[1]?.kind === 'ARRAY' ? args[1].element : T.STRING) as Type,
+          }),
+          fn: (ks, vs) => {
+            const out = new Map<Value, Value>()
+            const keys = ks as readonly Value[]
+            const vals = vs as readonly Value[]
+            for (let i = 0; i < keys.length; i++)
+              out.set(keys[i] as Value, i < vals.length ? (vals[i] as Value) : null)
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'TRANSFORM',
+      signatures: [
+        {
+          params: [P.array(t), P.lambda([t], u)],
+          returns: P.array(u),
+          fn: (a, f) => (a as readonly Value[]).map((x) => asFn(f)(x)),
+        },
+        {
+          params: [P.map(k, v), P.lambda([k, v], P.generic('K2')), P.lambda([k, v], P.generic('V2'))],
+          returns: P.map(P.generic('K2'), P.generic('V2')),
+          fn: (m, fk, fv) => {
+            const out = new Map<Value, Value>()
+            for (const [x, y] of m as ReadonlyMap<Value, Value>) out.set(asFn(fk)(x, y), asFn(fv)(x, y))
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FILTER',
+      signatures: [
+        {
+          params: [P.array(t), P.lambda([t], T.BOOLEAN)],
+          returns: P.array(t),
+          fn: (a, f) => (a as readonly Value[]).filter((x) => asFn(f)(x) === true),
+        },
+        {
+          params: [P.map(k, v), P.lambda([k, v], T.BOOLEAN)],
+          returns: P.map(k, v),
+          fn: (m, f) => {
+            const out = new Map<Value, Value>()
+            for (const [x, y] of m as ReadonlyMap<Value, Value>) if (asFn(f)(x, y) === true) out.set(x, y)
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'REDUCE',
+      signatures: [
+        {
+          params: [P.array(t), u, P.lambda([u, t], u)],
+          returns: u,
+          fn: (a, init, f) => {
+            let acc = init
+            for (const x of a as readonly Value[]) acc = asFn(f)(acc, x)
+            return acc
+          },
+        },
+        {
+          params: [P.map(k, v), u, P.lambda([u, k, v], u)],
+          returns: u,
+          fn: (m, init, f) => {
+            let acc = init
+            for (const [x, y] of m as ReadonlyMap<Value, Value>) acc = asFn(f)(acc, x, y)
+            return acc
+          },
+        },
+      ],
+    }),
+  ]
+}
+
+function sortArray(a: readonly Value[], dir: string): Value[] | null {
+  if (dir !== 'ASC' && dir !== 'DESC') return null
+  const nonNull = a.filter((x) => x !== null).sort(compareValues)
+  if (dir === 'DESC') nonNull.reverse()
+  const nulls = a.filter((x) => x === null)
+  return [...nonNull, ...nulls]
+}
+
+function extreme(a: readonly Value[], sign: number): Value {
+  let best: Value = null
+  for (const x of a) if (x !== null && (best === null || compareValues(x, best) * sign > 0)) best = x
+  return best
+}

@@ -1,0 +1,281 @@
+import { MS_PER_DAY } from '../../expr/time.js'
+import { compilePattern, parseDateTime } from '../../types/datetime-pattern.js'
+import { T } from '../../types/type.js'
+import { type ScalarFunction, scalarFunction } from '../registry.js'
+
+/** Date/time functions: TIMESTAMPTOSTRING, STRINGTOTIMESTAMP, FROM_UNIXTIME, UNIX_TIMESTAMP, PARSE_DATE, ... */
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+]
+
+/** Offset of a zone id (`UTC`, `+05:30`, `America/New_York`) at an instant, in minutes. */
+export function zoneOffsetMinutes(zone: string, at: number): number {
+  const z = zone.trim()
+  if (z === '' || z === 'UTC' || z === 'Z' || z === 'GMT') return 0
+  const m = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z)
+  if (m !== null) return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0))
+  let fmt: Intl.DateTimeFormat
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: z,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+  } catch {
+    throw new Error(`Unknown time-zone ID: ${zone}`)
+  }
+  const parts: Record<string, number> = {}
+  for (const p of fmt.formatToParts(new Date(at))) if (p.type !== 'literal') parts[p.type] = Number(p.value)
+  const local = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  )
+  return Math.round((local - (at - (((at % 1000) + 1000) % 1000))) / 60000)
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0')
+
+/** Formats epoch ms with a java.time pattern in the given zone. */
+export function formatDateTime(ms: number, pattern: string, zone = 'UTC'): string {
+  const offset = zoneOffsetMinutes(zone, ms)
+  const d = new Date(ms + offset * 60000)
+  let out = ''
+  for (const part of compilePattern(pattern)) {
+    if (part.kind === 'lit') {
+      out += part.text
+      continue
+    }
+    const w = part.width
+    switch (part.letter) {
+      case 'y':
+      case 'u': {
+        const y = d.getUTCFullYear()
+        out += w === 2 ? pad(y % 100, 2) : pad(y, w)
+        break
+      }
+      case 'M':
+      case 'L': {
+        const mo = d.getUTCMonth()
+        out += w >= 4 ? (MONTHS[mo] as string) : w === 3 ? (MONTHS[mo] as string).slice(0, 3) : pad(mo + 1, w)
+        break
+      }
+      case 'd':
+        out += pad(d.getUTCDate(), w)
+        break
+      case 'D': {
+        const start = Date.UTC(d.getUTCFullYear(), 0, 1)
+        out += pad(Math.floor((d.getTime() - start) / MS_PER_DAY) + 1, w)
+        break
+      }
+      case 'H':
+        out += pad(d.getUTCHours(), w)
+        break
+      case 'k':
+        out += pad(d.getUTCHours() === 0 ? 24 : d.getUTCHours(), w)
+        break
+      case 'h':
+        out += pad(d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12, w)
+        break
+      case 'K':
+        out += pad(d.getUTCHours() % 12, w)
+        break
+      case 'm':
+        out += pad(d.getUTCMinutes(), w)
+        break
+      case 's':
+        out += pad(d.getUTCSeconds(), w)
+        break
+      case 'S':
+        out += pad(d.getUTCMilliseconds(), 3).padEnd(w, '0').slice(0, w)
+        break
+      case 'a':
+        out += d.getUTCHours() < 12 ? 'AM' : 'PM'
+        break
+      case 'E': {
+        const day = DAYS[d.getUTCDay()] as string
+        out += w >= 4 ? day : day.slice(0, 3)
+        break
+      }
+      case 'X':
+      case 'x':
+      case 'Z': {
+        if (offset === 0 && part.letter === 'X') {
+          out += 'Z'
+          break
+        }
+        const sign = offset < 0 ? '-' : '+'
+        const abs = Math.abs(offset)
+        const hh = pad(Math.floor(abs / 60), 2)
+        const mm = pad(abs % 60, 2)
+        out +=
+          w === 1
+            ? `${sign}${hh}${mm === '00' ? '' : mm}`
+            : w === 3 || w === 5
+              ? `${sign}${hh}:${mm}`
+              : `${sign}${hh}${mm}`
+        break
+      }
+      case 'z':
+      case 'V':
+      case 'O':
+        out += zone
+        break
+      default:
+        out += part.letter.repeat(w)
+    }
+  }
+  return out
+}
+
+function parseIn(text: string, pattern: string, zone?: string): number {
+  if (zone === undefined) return parseDateTime(text, pattern)
+  // First guess with UTC, then correct by the zone's offset at that instant.
+  const utc = parseDateTime(text, pattern, 0)
+  const off = zoneOffsetMinutes(zone, utc)
+  return parseDateTime(text, pattern, off)
+}
+
+export function datetimeFunctions(): ScalarFunction[] {
+  return [
+    scalarFunction({
+      name: 'TIMESTAMPTOSTRING',
+      signatures: [
+        {
+          params: [T.BIGINT, T.STRING],
+          returns: T.STRING,
+          fn: (ms, p) => formatDateTime(Number(ms), p as string),
+        },
+        {
+          params: [T.BIGINT, T.STRING, T.STRING],
+          returns: T.STRING,
+          fn: (ms, p, z) => formatDateTime(Number(ms), p as string, z as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'STRINGTOTIMESTAMP',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.BIGINT,
+          fn: (s, p) => BigInt(parseIn(s as string, p as string)),
+        },
+        {
+          params: [T.STRING, T.STRING, T.STRING],
+          returns: T.BIGINT,
+          fn: (s, p, z) => BigInt(parseIn(s as string, p as string, z as string)),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FORMAT_TIMESTAMP',
+      signatures: [
+        {
+          params: [T.TIMESTAMP, T.STRING],
+          returns: T.STRING,
+          fn: (ms, p) => formatDateTime(ms as number, p as string),
+        },
+        {
+          params: [T.TIMESTAMP, T.STRING, T.STRING],
+          returns: T.STRING,
+          fn: (ms, p, z) => formatDateTime(ms as number, p as string, z as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'PARSE_TIMESTAMP',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.TIMESTAMP,
+          fn: (s, p) => parseIn(s as string, p as string),
+        },
+        {
+          params: [T.STRING, T.STRING, T.STRING],
+          returns: T.TIMESTAMP,
+          fn: (s, p, z) => parseIn(s as string, p as string, z as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FROM_UNIXTIME',
+      signatures: [{ params: [T.BIGINT], returns: T.TIMESTAMP, fn: (ms) => Number(ms) }],
+    }),
+    scalarFunction({
+      name: 'UNIX_TIMESTAMP',
+      signatures: [
+        { params: [], returns: T.BIGINT, fn: () => BigInt(Date.now()) },
+        { params: [T.TIMESTAMP], returns: T.BIGINT, fn: (ts) => BigInt(ts as number) },
+      ],
+    }),
+    scalarFunction({
+      name: 'UNIX_DATE',
+      signatures: [
+        { params: [], returns: T.INTEGER, fn: () => Math.floor(Date.now() / MS_PER_DAY) },
+        { params: [T.DATE], returns: T.INTEGER, fn: (d) => d },
+      ],
+    }),
+    scalarFunction({
+      name: 'PARSE_DATE',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.DATE,
+          fn: (s, p) => Math.floor(parseDateTime(s as string, p as string) / MS_PER_DAY),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FORMAT_DATE',
+      signatures: [
+        {
+          params: [T.DATE, T.STRING],
+          returns: T.STRING,
+          fn: (d, p) => formatDateTime((d as number) * MS_PER_DAY, p as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'STRINGTODATE',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.INTEGER,
+          fn: (s, p) => Math.floor(parseDateTime(s as string, p as string) / MS_PER_DAY),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'DATETOSTRING',
+      signatures: [
+        {
+          params: [T.INTEGER, T.STRING],
+          returns: T.STRING,
+          fn: (d, p) => formatDateTime((d as number) * MS_PER_DAY, p as string),
+        },
+      ],
+    }),
+  ]
+}
