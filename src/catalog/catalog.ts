@@ -52,6 +52,11 @@ export class Catalog {
     else this.referenceMap.set(name, [...new Set(refs)])
   }
 
+  /** The sources `name` was created from (empty for a plain CREATE STREAM/TABLE). */
+  referencesFrom(name: string): readonly string[] {
+    return this.referenceMap.get(name) ?? []
+  }
+
   /** Sources created from `name`, sorted. */
   referencesTo(name: string): string[] {
     const out: string[] = []

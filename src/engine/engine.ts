@@ -14,7 +14,10 @@ import { EddyError, SqlPlanError } from '../errors.js'
 import { castValue, compileExpr } from '../expr/compile.js'
 import { typeOf } from '../expr/typer.js'
 import { builtinFunctions, type FunctionRegistry } from '../functions/registry.js'
+import { EmbeddedBackend } from '../log/embedded/embedded-backend.js'
 import type { OutRecord, TopicBackend } from '../log/topic-backend.js'
+import { join } from 'node:path'
+import { loadSnapshot, saveSnapshot } from './metastore-file.js'
 import type { SinkTarget } from '../plan/logical/logical-plan.js'
 import { type ProcessingLogEntry, ProcessingLog } from '../processing-log.js'
 import type { OperatorContext } from '../runtime/operators/context.js'
@@ -25,7 +28,7 @@ import { analyzeQuery } from '../analyzer/query-analyzer.js'
 import { optimize } from '../plan/optimizer/optimizer.js'
 import { toSteps } from '../plan/physical/planner.js'
 import { createSerde } from '../serde/serde.js'
-import { typeToString } from '../types/type.js'
+import { type Type, typeToString } from '../types/type.js'
 import type { Value } from '../types/values.js'
 import { valueBodyColumns, type LogicalSchema } from '../types/schema.js'
 import {
@@ -49,6 +52,11 @@ export interface EngineOptions {
   readonly testMode?: boolean
   /** Functions; the builtins by default. Tests may register extra (test-only) functions here. */
   readonly functions?: FunctionRegistry
+  /**
+   * Where the catalog and persistent query plans are kept across restarts (`metastore.json`).
+   * Without it the engine forgets everything on close (the topic log may still be durable).
+   */
+  readonly stateDir?: string
 }
 
 /**
@@ -81,6 +89,7 @@ export class Engine implements EngineApi {
   private readonly queries = new Map<string, PersistentQuery>()
   private queryCounter = 0
   private running = false
+  private stateDir: string | undefined
 
   private constructor(options: EngineOptions) {
     this.backend = options.backend
@@ -89,7 +98,47 @@ export class Engine implements EngineApi {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    return new Engine(options)
+    const engine = new Engine(options)
+    if (options.stateDir !== undefined) await engine.restore(options.stateDir)
+    return engine
+  }
+
+  /**
+   * An engine whose topics, catalog and queries live under `dataDir` (the embedded default):
+   * reopening the directory resumes every persistent query where it stopped.
+   */
+  static async open(dataDir: string, options: Omit<EngineOptions, 'backend' | 'stateDir'> = {}): Promise<Engine> {
+    const backend = await EmbeddedBackend.open(join(dataDir, 'topics'))
+    return Engine.create({ ...options, backend, stateDir: dataDir })
+  }
+
+  private async restore(dir: string): Promise<void> {
+    this.stateDir = dir
+    const snap = loadSnapshot(dir)
+    if (snap === undefined) return
+    this.catalog = new Catalog(
+      snap.sources.map((s) => [s.name, s] as [string, SourceDef]),
+      snap.types.map(([n, t]) => [n, t] as [string, Type]),
+      snap.references.map(([n, r]) => [n, r] as [string, readonly string[]]),
+    )
+    this.queryCounter = snap.queryCounter
+    for (const plan of snap.queries) {
+      const q = new PersistentQuery(plan, this.backend, this.operatorContext(plan.queryId), this.groupId(plan.queryId), this.offsetReset())
+      await this.startQuery(q)
+    }
+  }
+
+  /** Saves the catalog and query plans (after every statement that changed them). */
+  private persist(): void {
+    if (this.stateDir === undefined) return
+    saveSnapshot(this.stateDir, {
+      version: 1,
+      sources: this.catalog.sources(),
+      types: this.catalog.types(),
+      references: this.catalog.sources().map((s) => [s.name, this.catalog.referencesFrom(s.name)] as const),
+      queries: [...this.queries.values()].map((q) => q.plan),
+      queryCounter: this.queryCounter,
+    })
   }
 
   get processingLog(): readonly ProcessingLogEntry[] {
@@ -115,7 +164,11 @@ export class Engine implements EngineApi {
       substituteVariables: this.properties.get('ksql.variable.substitution.enable') !== 'false',
     })
     const results: StatementResult[] = []
-    for (const p of parsed) results.push(await this.executeStatement(p.statement, p.text))
+    try {
+      for (const p of parsed) results.push(await this.executeStatement(p.statement, p.text))
+    } finally {
+      this.persist()
+    }
     return results
   }
 
@@ -152,6 +205,9 @@ export class Engine implements EngineApi {
           await executeDropSource(stmt, {
             ...ctx,
             queriesUsing: (name: string) => this.queriesUsing(name),
+            terminateQuery: async (id: string) => {
+              await this.terminate(id)
+            },
           }),
         )
       case 'AlterSource':
@@ -324,6 +380,7 @@ export class Engine implements EngineApi {
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
     if (existing !== undefined && existing.writtenBy !== undefined) await this.terminate(existing.writtenBy)
     this.catalog.putSource(sinkDef)
+    this.catalog.setReferences(sinkDef.name, planned.plan.sourceNames)
     await this.startQuery(query)
     return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
   }

@@ -1,3 +1,4 @@
+import { javaDoubleToString } from '../../expr/cast.js'
 import { Decimal } from '../../types/decimal.js'
 import { decimal, T, type Type } from '../../types/type.js'
 import { P, type ScalarFunction, scalarFunction } from '../registry.js'
@@ -27,12 +28,19 @@ function javaRound(x: number): bigint {
   return BigInt(Math.floor(x + 0.5))
 }
 
-/** BigDecimal.valueOf(x).setScale(n, HALF_UP).doubleValue(). */
-function roundDouble(x: number, n: number): number {
-  if (!Number.isFinite(x)) return x
-  if (n >= 0) return Decimal.parse(String(x)).setScale(n).toNumber()
-  const f = 10 ** -n
-  return Math.sign(x) * Math.floor(Math.abs(x) / f + 0.5) * f
+/**
+ * ksqlDB's Round: HALF_UP for positive values, HALF_DOWN otherwise (Math.round's "half toward
+ * positive infinity"); `places` may be negative.
+ */
+function roundKsql(d: Decimal, places: number): Decimal {
+  if (places >= d.scale) return d.setScale(places)
+  const div = 10n ** BigInt(d.scale - places)
+  let q = d.unscaled / div
+  const r = d.unscaled % div
+  const twice = (r < 0n ? -r : r) * 2n
+  if (d.unscaled > 0n ? twice >= div : twice > div) q += d.unscaled < 0n ? -1n : 1n
+  if (places >= 0) return new Decimal(q, places)
+  return new Decimal(q * 10n ** BigInt(-places), 0)
 }
 
 const decimalReturn =
@@ -74,8 +82,8 @@ export function mathFunctions(): ScalarFunction[] {
         { params: [T.DOUBLE], returns: T.DOUBLE, fn: (x) => Math.ceil(x as number) },
         {
           params: [P.anyDecimal],
-          returns: decimalReturn((t) => decimal(Math.max(t.precision - t.scale + 1, 1), 0)),
-          fn: (x) => roundDecimal(x as Decimal, 0, 'CEILING'),
+          returns: decimalReturn((t) => t),
+          fn: (x) => roundDecimal(x as Decimal, 0, 'CEILING').setScale((x as Decimal).scale),
         },
       ],
     }),
@@ -87,34 +95,35 @@ export function mathFunctions(): ScalarFunction[] {
         { params: [T.DOUBLE], returns: T.DOUBLE, fn: (x) => Math.floor(x as number) },
         {
           params: [P.anyDecimal],
-          returns: decimalReturn((t) => decimal(Math.max(t.precision - t.scale + 1, 1), 0)),
-          fn: (x) => roundDecimal(x as Decimal, 0, 'FLOOR'),
+          returns: decimalReturn((t) => t),
+          fn: (x) => roundDecimal(x as Decimal, 0, 'FLOOR').setScale((x as Decimal).scale),
         },
       ],
     }),
     scalarFunction({
-      name: 'ROUND',
+      name: 'Round',
       signatures: [
-        { params: [T.INTEGER], returns: T.INTEGER, fn: (x) => x },
+        { params: [T.INTEGER], returns: T.BIGINT, fn: (x) => BigInt(x as number) },
         { params: [T.BIGINT], returns: T.BIGINT, fn: (x) => x },
         { params: [T.DOUBLE], returns: T.BIGINT, fn: (x) => javaRound(x as number) },
         {
           params: [T.DOUBLE, T.INTEGER],
           returns: T.DOUBLE,
-          fn: (x, n) => roundDouble(x as number, n as number),
+          fn: (x, n) => {
+            const d = x as number
+            if (!Number.isFinite(d)) throw new Error(`Character ${d} is neither a decimal digit number`)
+            return roundKsql(Decimal.parse(javaDoubleToString(d)), n as number).toNumber()
+          },
         },
         {
           params: [P.anyDecimal],
-          returns: decimalReturn((t) => decimal(Math.max(t.precision - t.scale + 1, 1), 0)),
-          fn: (x) => roundDecimal(x as Decimal, 0, 'HALF_UP'),
+          returns: decimalReturn((t) => decimal(Math.max(t.precision - t.scale, 1), 0)),
+          fn: (x) => roundKsql(x as Decimal, 0),
         },
         {
           params: [P.anyDecimal, T.INTEGER],
           returns: decimalReturn((t) => t),
-          fn: (x, n) => {
-            const d = x as Decimal
-            return roundDecimal(d, Math.max(0, n as number), 'HALF_UP').setScale(d.scale)
-          },
+          fn: (x, n) => roundKsql(x as Decimal, n as number),
         },
       ],
     }),
