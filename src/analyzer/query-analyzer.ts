@@ -11,6 +11,7 @@ import type { LogicalPlan, PlanColumn, ProjectItem } from '../plan/logical/logic
 import { PSEUDO_COLUMNS, WINDOW_BOUND_COLUMNS } from '../types/schema.js'
 import { type Type, typeToString } from '../types/type.js'
 import { columnScope } from './column-scope.js'
+import { formatKsqlExpression } from '../expr/format.js'
 
 /** Names no output column may take (ksqlDB's SystemColumns). */
 export const RESERVED_COLUMN_NAMES: ReadonlySet<string> = new Set([
@@ -96,7 +97,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     const t = typeWithPrefix(predicate, ctx('WHERE'), 'Error in WHERE expression: ')
     if (t !== null && t.kind !== 'BOOLEAN') {
       throw new SqlPlanError(
-        `Type error in WHERE expression: Should evaluate to boolean but is ${formatExpression(query.where)} (${typeToString(t)}) instead.`,
+        `Type error in WHERE expression: Should evaluate to boolean but is ${formatKsqlExpression(query.where)} (${typeToString(t)}) instead.`,
         query.where.span,
       )
     }

@@ -37,7 +37,9 @@ const delimiter =
   (name: string) =>
   (value: PropValue): string | undefined => {
     const problem = delimiterProblem(String(value))
-    return problem === undefined ? undefined : `Configuration ${name} is invalid: ${problem}\nExample valid value: ';'`
+    return problem === undefined
+      ? undefined
+      : `Configuration ${name} is invalid: ${problem}\nExample valid value: ';'`
   }
 
 /** ksqlDB's Delimiter.parse: one character, or TAB / SPACE. */
@@ -66,7 +68,9 @@ const CREATE_ONLY: readonly Def[] = [
     type: 'STRING',
     validate: (value) => {
       const d = parseDuration(String(value))
-      return typeof d === 'string' ? `Configuration WINDOW_SIZE is invalid: Invalid duration: '${String(value)}'. ${d}` : undefined
+      return typeof d === 'string'
+        ? `Configuration WINDOW_SIZE is invalid: Invalid duration: '${String(value)}'. ${d}`
+        : undefined
     },
   },
   { name: 'SOURCE_CONNECTOR', type: 'STRING' },

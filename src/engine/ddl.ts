@@ -6,12 +6,20 @@
  * Every function validates first and only then mutates (a failed statement changes nothing).
  */
 import type { Property, TableElement } from '../ast/statements.js'
-import type { CreateStream, CreateTable, DropStream, DropTable, AlterSource, RegisterType, DropType } from '../ast/statements.js'
+import type {
+  CreateStream,
+  CreateTable,
+  DropStream,
+  DropTable,
+  AlterSource,
+  RegisterType,
+  DropType,
+} from '../ast/statements.js'
 import type { Literal } from '../ast/expressions.js'
 import { formatStatement } from '../ast/format.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { FormatSpec, SerdeFeatures, SourceDef, SourceKind, WindowInfo } from '../catalog/source.js'
-import { delimiterChar, parseWithClause, type WithClause } from '../catalog/with-clause.js'
+import { parseWithClause, type WithClause } from '../catalog/with-clause.js'
 import { SqlPlanError } from '../errors.js'
 import { checkTopicName, type TopicBackend, TopicBackendError } from '../log/topic-backend.js'
 import { checkFormat } from '../serde/serde.js'
@@ -29,7 +37,16 @@ export interface DdlContext {
 // Formats
 
 /** Formats ksqlDB knows. */
-const KNOWN_FORMATS = new Set(['JSON', 'DELIMITED', 'KAFKA', 'NONE', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'])
+const KNOWN_FORMATS = new Set([
+  'JSON',
+  'DELIMITED',
+  'KAFKA',
+  'NONE',
+  'AVRO',
+  'PROTOBUF',
+  'PROTOBUF_NOSR',
+  'JSON_SR',
+])
 /** Formats that need a schema registry (or, for PROTOBUF_NOSR, that Eddy cannot read): accepted, not checked. */
 const UNCHECKED_FORMATS = new Set(['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'])
 /** Formats that can infer columns from a schema registry (ksqlDB's SCHEMA_INFERENCE feature). */
@@ -49,7 +66,8 @@ function formatSpec(name: string, delimiter: string | undefined, span?: Property
   if (delimiter !== undefined && format !== 'DELIMITED') {
     throw new SqlPlanError(`${format} does not support the following configs: [delimiter]`, span)
   }
-  return delimiter !== undefined ? { format, delimiter: delimiterChar(delimiter) } : { format }
+  // The property text is kept (TAB / SPACE included): serde parses it (Delimiter.parse).
+  return delimiter !== undefined ? { format, delimiter } : { format }
 }
 
 /** SerdeFeaturesFactory.buildKeyFeatures: UNWRAP_SINGLES for a single key in a format that can do both. */
@@ -67,7 +85,9 @@ function valueFeatures(
   const single = valueColumns === 1
   if (explicit !== undefined) {
     if (!supportsWrapping(format.format, explicit)) {
-      throw new SqlPlanError(`Format '${format.format}' does not support 'WRAP_SINGLE_VALUE' set to '${explicit}'.`)
+      throw new SqlPlanError(
+        `Format '${format.format}' does not support 'WRAP_SINGLE_VALUE' set to '${explicit}'.`,
+      )
     }
     if (!single) throw new SqlPlanError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
     return { wrapSingle: explicit }
@@ -78,7 +98,12 @@ function valueFeatures(
 }
 
 /** The serde checks of ksqlDB's GenericKeySerDe / GenericRowSerDe, through serde's checkFormat. */
-function checkSerde(format: FormatSpec, columns: readonly Column[], isKey: boolean, features: SerdeFeatures): void {
+function checkSerde(
+  format: FormatSpec,
+  columns: readonly Column[],
+  isKey: boolean,
+  features: SerdeFeatures,
+): void {
   if (UNCHECKED_FORMATS.has(format.format)) return
   try {
     checkFormat(format, columns, {
@@ -275,7 +300,9 @@ function exampleWithPartitions(stmt: CreateStream | CreateTable): string {
     name: 'PARTITIONS',
     value: { kind: 'IntegerLiteral', span: stmt.span, value: 2 },
   }
-  const withPartitions: Property[] = [...props, partitionsProp].sort((a, b) => (a.name.toUpperCase() < b.name.toUpperCase() ? -1 : 1))
+  const withPartitions: Property[] = [...props, partitionsProp].sort((a, b) =>
+    a.name.toUpperCase() < b.name.toUpperCase() ? -1 : 1,
+  )
   try {
     return `${formatStatement({ ...stmt, properties: withPartitions })};`
   } catch {
@@ -336,7 +363,10 @@ export async function planCreateSource(
     }
     const cols = side === 'KEY' ? declared?.key : declared?.value
     if (with_.has(id) && cols !== undefined && cols.length > 0) {
-      throw new SqlPlanError(`Table elements and ${id} cannot both exist for create statement.`, with_.span(id))
+      throw new SqlPlanError(
+        `Table elements and ${id} cannot both exist for create statement.`,
+        with_.span(id),
+      )
     }
   }
   const inferable = INFERENCE_FORMATS.has(keyFormat.format) || INFERENCE_FORMATS.has(valueFormat.format)
@@ -346,7 +376,8 @@ export async function planCreateSource(
 
   // TopicCreateInjector.
   const topic = with_.string('KAFKA_TOPIC') as string
-  if (with_.has('CLEANUP_POLICY')) throw new SqlPlanError(CLEANUP_POLICY_PRESENT, with_.span('CLEANUP_POLICY'))
+  if (with_.has('CLEANUP_POLICY'))
+    throw new SqlPlanError(CLEANUP_POLICY_PRESENT, with_.span('CLEANUP_POLICY'))
   const windowType = with_.windowType()
   if (kind === 'TABLE' && windowType === undefined && with_.has('RETENTION_MS')) {
     throw new SqlPlanError(
@@ -378,10 +409,16 @@ export async function planCreateSource(
     try {
       checkTopicName(topic)
     } catch (e) {
-      throw new SqlPlanError(e instanceof TopicBackendError ? e.message : String(e), with_.span('KAFKA_TOPIC'))
+      throw new SqlPlanError(
+        e instanceof TopicBackendError ? e.message : String(e),
+        with_.span('KAFKA_TOPIC'),
+      )
     }
     if (partitions < 1) {
-      throw new SqlPlanError(`Invalid value ${partitions} for property PARTITIONS: must be at least 1`, with_.span('PARTITIONS'))
+      throw new SqlPlanError(
+        `Invalid value ${partitions} for property PARTITIONS: must be at least 1`,
+        with_.span('PARTITIONS'),
+      )
     }
     const config: Record<string, string> = { 'cleanup.policy': kind === 'TABLE' ? 'compact' : 'delete' }
     const retention = with_.string('RETENTION_MS')
@@ -393,7 +430,9 @@ export async function planCreateSource(
   const schema: LogicalSchema = declared ?? { key: [], value: [] }
   for (const c of [...schema.key, ...schema.value]) {
     if (SYSTEM_COLUMNS.has(c.name)) {
-      throw new SqlPlanError(`'${c.name}' is a reserved column name. You cannot use it as a name for a column.`)
+      throw new SqlPlanError(
+        `'${c.name}' is a reserved column name. You cannot use it as a name for a column.`,
+      )
     }
   }
   checkNoMapKeys(schema.key)
@@ -475,7 +514,10 @@ function formatText(f: FormatSpec): string {
 }
 
 function topicText(s: SourceDef): string {
-  const window = s.window !== undefined ? `, window=${s.window.type}${s.window.sizeMs !== undefined ? `(${s.window.sizeMs}ms)` : ''}` : ''
+  const window =
+    s.window !== undefined
+      ? `, window=${s.window.type}${s.window.sizeMs !== undefined ? `(${s.window.sizeMs}ms)` : ''}`
+      : ''
   return `KsqlTopic{kafkaTopicName='${s.topic}', keyFormat=${formatText(s.keyFormat)}${window}, valueFormat=${formatText(s.valueFormat)}}`
 }
 
@@ -489,7 +531,11 @@ export function upgradeProblem(existing: SourceDef, next: SourceDef): string | u
   const prop = (p: string, a: string, b: string) => {
     if (a !== b) issues.push(`DataSource '${name}' has ${p} = ${a} which is not upgradeable to ${b}`)
   }
-  prop('type', existing.kind === 'STREAM' ? 'KSTREAM' : 'KTABLE', next.kind === 'STREAM' ? 'KSTREAM' : 'KTABLE')
+  prop(
+    'type',
+    existing.kind === 'STREAM' ? 'KSTREAM' : 'KTABLE',
+    next.kind === 'STREAM' ? 'KSTREAM' : 'KTABLE',
+  )
   prop('topic', topicText(existing), topicText(next))
   const ts = (s: SourceDef) =>
     s.timestampColumn === undefined
@@ -506,7 +552,13 @@ export function upgradeProblem(existing: SourceDef, next: SourceDef): string | u
 }
 
 function sameColumn(a: Column, b: Column | undefined): boolean {
-  return b !== undefined && a.name === b.name && a.namespace === b.namespace && a.headerKey === b.headerKey && typeEquals(a.type, b.type)
+  return (
+    b !== undefined &&
+    a.name === b.name &&
+    a.namespace === b.namespace &&
+    a.headerKey === b.headerKey &&
+    typeEquals(a.type, b.type)
+  )
 }
 
 function schemaUpgradeProblem(a: LogicalSchema, b: LogicalSchema): string | undefined {
@@ -569,7 +621,10 @@ export function resolveSinkProperties(
   let keyName: string
   if (input.partitionByNull === true) {
     if (explicitKey !== undefined && explicitKey !== 'NONE') {
-      throw new SqlPlanError('Key format specified for stream without key columns.', with_.span('KEY_FORMAT') ?? with_.span('FORMAT'))
+      throw new SqlPlanError(
+        'Key format specified for stream without key columns.',
+        with_.span('KEY_FORMAT') ?? with_.span('FORMAT'),
+      )
     }
     keyName = 'NONE'
   } else {
@@ -582,12 +637,20 @@ export function resolveSinkProperties(
   const keySpan = with_.span('FORMAT') ?? with_.span('KEY_FORMAT')
   const valueSpan = with_.span('FORMAT') ?? with_.span('VALUE_FORMAT')
   const keyFormat = inherit(formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan), source.keyFormat)
-  const valueFormat = inherit(formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan), source.valueFormat)
+  const valueFormat = inherit(
+    formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
+    source.valueFormat,
+  )
 
   checkNoMapKeys(schema.key)
   const body = valueBodyColumns(schema)
   const kFeatures = keyFeatures(keyFormat, schema.key.length)
-  const vFeatures = valueFeatures(valueFormat, body.length, with_.boolean('WRAP_SINGLE_VALUE'), ctx.properties)
+  const vFeatures = valueFeatures(
+    valueFormat,
+    body.length,
+    with_.boolean('WRAP_SINGLE_VALUE'),
+    ctx.properties,
+  )
   checkSerde(keyFormat, schema.key, true, kFeatures)
   checkSerde(valueFormat, body, false, vFeatures)
 
@@ -612,7 +675,11 @@ export function resolveSinkProperties(
 
 /** Analyzer.buildFormatInfo: the source's delimiter is inherited when the format is the same. */
 function inherit(spec: FormatSpec, sourceSpec: FormatSpec): FormatSpec {
-  if (spec.delimiter === undefined && spec.format === sourceSpec.format && sourceSpec.delimiter !== undefined) {
+  if (
+    spec.delimiter === undefined &&
+    spec.format === sourceSpec.format &&
+    sourceSpec.delimiter !== undefined
+  ) {
     return { ...spec, delimiter: sourceSpec.delimiter }
   }
   return spec
@@ -623,7 +690,10 @@ function inherit(spec: FormatSpec, sourceSpec: FormatSpec): FormatSpec {
 
 export interface DropContext extends DdlContext {
   /** Running persistent queries that read from / write into a source, by id. */
-  queriesUsing(sourceName: string): { readonly readers: readonly string[]; readonly writers: readonly string[] }
+  queriesUsing(sourceName: string): {
+    readonly readers: readonly string[]
+    readonly writers: readonly string[]
+  }
   /**
    * Terminates a query. When given, DROP terminates the CREATE ... AS SELECT query that writes
    * the dropped source (as ksqlDB does); without it that query blocks the DROP.
@@ -648,7 +718,10 @@ export async function executeDropSource(stmt: DropStream | DropTable, ctx: DropC
         : like === like.toUpperCase()
           ? `\nDid you mean ${like}? Hint: try removing double quotes from the source name.`
           : `\nDid you mean "${like}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
-    throw new SqlPlanError(`${stmtType === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} does not exist.${hint}`, stmt.span)
+    throw new SqlPlanError(
+      `${stmtType === 'STREAM' ? 'Stream' : 'Table'} ${stmt.name} does not exist.${hint}`,
+      stmt.span,
+    )
   }
   if (source.kind !== stmtType) {
     throw new SqlPlanError(
@@ -669,9 +742,15 @@ export async function executeDropSource(stmt: DropStream | DropTable, ctx: DropC
     }
   }
   const { readers, writers } = ctx.queriesUsing(source.name)
-  const ownWriter = source.writtenBy !== undefined && ctx.terminateQuery !== undefined ? source.writtenBy : undefined
+  const ownWriter =
+    source.writtenBy !== undefined && ctx.terminateQuery !== undefined ? source.writtenBy : undefined
   // Queries that create a source are source references (below), not blocking queries.
-  const creators = new Map(catalog.sources().filter((s) => s.writtenBy !== undefined).map((s) => [s.writtenBy as string, s.name]))
+  const creators = new Map(
+    catalog
+      .sources()
+      .filter((s) => s.writtenBy !== undefined)
+      .map((s) => [s.writtenBy as string, s.name]),
+  )
   const blockingReaders = readers.filter((q) => !creators.has(q)).sort()
   const blockingWriters = writers.filter((q) => q !== ownWriter).sort()
   if (blockingReaders.length > 0 || blockingWriters.length > 0) {
@@ -693,7 +772,8 @@ export async function executeDropSource(stmt: DropStream | DropTable, ctx: DropC
   }
   // Apply.
   if (ownWriter !== undefined && writers.includes(ownWriter)) await ctx.terminateQuery?.(ownWriter)
-  if (stmt.deleteTopic && (await ctx.backend.topicExists(source.topic))) await ctx.backend.deleteTopic(source.topic)
+  if (stmt.deleteTopic && (await ctx.backend.topicExists(source.topic)))
+    await ctx.backend.deleteTopic(source.topic)
   catalog.removeSource(source.name)
   return `Source ${source.name} (topic: ${source.topic}) was dropped.`
 }
@@ -726,7 +806,10 @@ export async function executeAlterSource(stmt: AlterSource, ctx: DdlContext): Pr
   const added: Column[] = []
   for (const c of stmt.columns) {
     if (names.has(c.name)) {
-      throw new SqlPlanError(`Cannot add column \`${c.name}\` to schema. A column with the same name already exists.`, stmt.span)
+      throw new SqlPlanError(
+        `Cannot add column \`${c.name}\` to schema. A column with the same name already exists.`,
+        stmt.span,
+      )
     }
     names.add(c.name)
     added.push({ name: c.name, type: resolveType(c.type, (n) => catalog.type(n)), namespace: 'VALUE' })
@@ -734,9 +817,18 @@ export async function executeAlterSource(stmt: AlterSource, ctx: DdlContext): Pr
   const schema: LogicalSchema = { key: source.schema.key, value: [...source.schema.value, ...added] }
   const body = valueBodyColumns(schema)
   const vFeatures: SerdeFeatures =
-    body.length === 1 ? source.valueFeatures : source.valueFeatures.wrapSingle === undefined ? source.valueFeatures : {}
+    body.length === 1
+      ? source.valueFeatures
+      : source.valueFeatures.wrapSingle === undefined
+        ? source.valueFeatures
+        : {}
   checkSerde(source.valueFormat, body, false, vFeatures)
-  catalog.putSource({ ...source, schema, valueFeatures: vFeatures, sql: `${source.sql}\n${formatAlter(stmt)}` })
+  catalog.putSource({
+    ...source,
+    schema,
+    valueFeatures: vFeatures,
+    sql: `${source.sql}\n${formatAlter(stmt)}`,
+  })
   return `${source.kind === 'STREAM' ? 'Stream' : 'Table'} ${source.name} altered.`
 }
 

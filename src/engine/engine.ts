@@ -577,6 +577,7 @@ export class Engine implements EngineApi {
     return {
       queryId,
       functions: this.functions,
+      current: { topic: '', partition: 0, offset: 0 },
       logError: (message, where) =>
         this.log.log({
           queryId,

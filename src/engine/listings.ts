@@ -54,7 +54,10 @@ async function extendedRows(s: SourceDef, ctx: DdlContext): Promise<string[][]> 
     ['Kafka topic', await topicText(s, ctx)],
   ]
   if (s.window !== undefined) {
-    rows.push(['Window', `${s.window.type}${s.window.sizeMs !== undefined ? ` (${s.window.sizeMs} ms)` : ''}`])
+    rows.push([
+      'Window',
+      `${s.window.type}${s.window.sizeMs !== undefined ? ` (${s.window.sizeMs} ms)` : ''}`,
+    ])
   }
   if (s.writtenBy !== undefined) rows.push(['Written by', s.writtenBy])
   if (s.isSource) rows.push(['Read-only', 'true'])
@@ -93,7 +96,10 @@ export async function listing(
     }
     case 'DescribeStreams': {
       const rows: string[][] = []
-      for (const s of catalog.sources().filter((x) => x.kind === 'STREAM').sort(byName)) {
+      for (const s of catalog
+        .sources()
+        .filter((x) => x.kind === 'STREAM')
+        .sort(byName)) {
         for (const [field, type] of fieldRows(s)) rows.push([s.name, field ?? '', type ?? ''])
       }
       return list('sourceDescriptionList', ['Name', 'Field', 'Type'], rows)
@@ -105,15 +111,35 @@ export async function listing(
     case 'STREAMS':
     case 'TABLES': {
       const kind = stmt.target === 'STREAMS' ? 'STREAM' : 'TABLE'
-      const sources = catalog.sources().filter((s) => s.kind === kind).sort(byName)
+      const sources = catalog
+        .sources()
+        .filter((s) => s.kind === kind)
+        .sort(byName)
       const first = kind === 'STREAM' ? 'Stream Name' : 'Table Name'
-      const rows = sources.map((s) => [s.name, s.topic, formatName(s.keyFormat), formatName(s.valueFormat), windowText(s)])
+      const rows = sources.map((s) => [
+        s.name,
+        s.topic,
+        formatName(s.keyFormat),
+        formatName(s.valueFormat),
+        windowText(s),
+      ])
       if (!stmt.extended) {
-        return list(stmt.target.toLowerCase(), [first, 'Kafka Topic', 'Key Format', 'Value Format', 'Windowed'], rows)
+        return list(
+          stmt.target.toLowerCase(),
+          [first, 'Kafka Topic', 'Key Format', 'Value Format', 'Windowed'],
+          rows,
+        )
       }
       const extended: string[][] = []
       for (const s of sources) {
-        extended.push([s.name, s.topic, formatName(s.keyFormat), formatName(s.valueFormat), windowText(s), s.sql])
+        extended.push([
+          s.name,
+          s.topic,
+          formatName(s.keyFormat),
+          formatName(s.valueFormat),
+          windowText(s),
+          s.sql,
+        ])
       }
       return list(
         'sourceDescriptionList',
@@ -128,7 +154,11 @@ export async function listing(
         const d = await ctx.backend.describeTopic(name)
         const row = [name, String(d.partitions.length), Array(d.partitions.length).fill(d.replicas).join(' ')]
         if (stmt.extended) {
-          const users = catalog.sources().filter((s) => s.topic === name).map((s) => s.name).sort()
+          const users = catalog
+            .sources()
+            .filter((s) => s.topic === name)
+            .map((s) => s.name)
+            .sort()
           row.push(users.join(', '))
         }
         rows.push(row)

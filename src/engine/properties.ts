@@ -12,7 +12,9 @@ const BOOLEAN = (value: string): string | undefined =>
   /^(true|false)$/i.test(value.trim()) ? undefined : 'Expected value to be either true or false'
 
 const INT = (value: string): string | undefined =>
-  /^[+-]?\d+$/.test(value.trim()) && Math.abs(Number(value)) <= 2 ** 31 ? undefined : 'Not a number of type INT'
+  /^[+-]?\d+$/.test(value.trim()) && Math.abs(Number(value)) <= 2 ** 31
+    ? undefined
+    : 'Not a number of type INT'
 
 const LONG = (value: string): string | undefined =>
   /^[+-]?\d+$/.test(value.trim()) ? undefined : 'Not a number of type LONG'
@@ -80,14 +82,21 @@ const KNOWN: ReadonlyMap<string, PropertyDef> = new Map<string, PropertyDef>([
   ['ksql.json_sr.converter.deserializer.enabled', ksql('true', BOOLEAN)],
   ['ksql.access.validator.enable', ksql('auto')],
   ['ksql.streams.shutdown.timeout.ms', ksql('300000', LONG)],
-  ['auto.offset.reset', { scope: 'CONSUMER', defaultValue: 'latest', check: oneOf('latest', 'earliest', 'none') }],
+  [
+    'auto.offset.reset',
+    { scope: 'CONSUMER', defaultValue: 'latest', check: oneOf('latest', 'earliest', 'none') },
+  ],
   ['cache.max.bytes.buffering', { scope: 'STREAMS', defaultValue: '10485760', check: LONG }],
   ['statestore.cache.max.bytes', { scope: 'STREAMS', defaultValue: '10485760', check: LONG }],
   ['commit.interval.ms', { scope: 'STREAMS', defaultValue: '2000', check: LONG }],
   ['num.stream.threads', { scope: 'STREAMS', defaultValue: '4', check: INT }],
   [
     'processing.guarantee',
-    { scope: 'STREAMS', defaultValue: 'at_least_once', check: oneOf('at_least_once', 'exactly_once', 'exactly_once_beta', 'exactly_once_v2') },
+    {
+      scope: 'STREAMS',
+      defaultValue: 'at_least_once',
+      check: oneOf('at_least_once', 'exactly_once', 'exactly_once_beta', 'exactly_once_v2'),
+    },
   ],
   ['buffered.records.per.partition', { scope: 'STREAMS', check: INT }],
   ['max.task.idle.ms', { scope: 'STREAMS', check: LONG }],
@@ -210,7 +219,8 @@ export class Properties {
       const explicit = this.values.get(name)
       return {
         name,
-        scope: def?.scope ?? (name.startsWith('ksql.') && !name.startsWith('ksql.streams.') ? 'KSQL' : 'STREAMS'),
+        scope:
+          def?.scope ?? (name.startsWith('ksql.') && !name.startsWith('ksql.streams.') ? 'KSQL' : 'STREAMS'),
         level: explicit === undefined ? 'DEFAULT' : this.session.has(name) ? 'SESSION' : 'SERVER',
         value: explicit ?? def?.defaultValue ?? '',
       }

@@ -2,6 +2,7 @@ import type { Expr } from '../ast/expressions.js'
 import type { FunctionCall } from '../ast/expressions.js'
 import { SqlPlanError } from '../errors.js'
 import { compileExpr, type Evaluator } from '../expr/compile.js'
+import type { ExprContext } from '../expr/scope.js'
 import { typeOf } from '../expr/typer.js'
 import { parseExpression } from '../../grammar/parse.js'
 import { columnScope } from '../analyzer/column-scope.js'
@@ -81,14 +82,14 @@ export function buildPersistent(plan: SinkStep, ctx: OperatorContext): BuiltPipe
 
 function compile(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): Evaluator {
   const expr = parseExpression(text)
-  return compileExpr(expr, { scope: columnScope(columns), functions: ctx.functions }).evaluate
+  return compileExpr(expr, exprContext(columns, ctx)).evaluate
 }
 
 function compileTableFunction(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): TableFunctionEvaluator {
   const expr: Expr = parseExpression(text)
   if (expr.kind !== 'FunctionCall') throw new SqlPlanError(`Not a table function: ${text}`)
   const call: FunctionCall = expr
-  const ectx = { scope: columnScope(columns), functions: ctx.functions }
+  const ectx = exprContext(columns, ctx)
   const fn = ctx.functions.table(call.name)
   if (fn === undefined) throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`, call.span)
   const args = call.args.map((a) => compileExpr(a, ectx))
@@ -97,5 +98,13 @@ function compileTableFunction(text: string, columns: readonly PlanColumn[], ctx:
   return (row) => {
     const vals: Value[] = evs.map((e) => e(row as Value[]))
     return resolved.impl(...vals)
+  }
+}
+
+function exprContext(columns: readonly PlanColumn[], ctx: OperatorContext): ExprContext {
+  return {
+    scope: columnScope(columns),
+    functions: ctx.functions,
+    onError: (e) => ctx.logError(e.message, ctx.current),
   }
 }

@@ -5,5 +5,13 @@ export interface OperatorContext {
   readonly queryId: string
   readonly functions: FunctionRegistry
   /** Reports a record that could not be processed (processing log); the query continues. */
-  logError(message: string, where: { topic: string; partition: number; offset: number }): void
+  logError(message: string, where: RecordPosition): void
+  /** The record being processed (set by the source operator): where expression errors happened. */
+  readonly current: { topic: string; partition: number; offset: number }
+}
+
+export interface RecordPosition {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: number
 }

@@ -47,6 +47,10 @@ export class SourceOperator {
   }
 
   onRecord(r: InRecord): void {
+    const cur = this.ctx.current
+    cur.topic = r.topic
+    cur.partition = r.partition
+    cur.offset = r.offset
     let key: Value[] | null
     let value: Value[] | null
     try {
