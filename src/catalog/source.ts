@@ -4,7 +4,7 @@ import type { LogicalSchema } from '../types/schema.js'
 export interface FormatSpec {
   /** JSON, DELIMITED, KAFKA, NONE (supported); AVRO, PROTOBUF, PROTOBUF_NOSR, JSON_SR (need a schema registry). */
   readonly format: string
-  /** DELIMITED only: VALUE_DELIMITER / KEY_DELIMITER (a single character; ',' by default). */
+  /** DELIMITED only: VALUE_DELIMITER / KEY_DELIMITER as written (',' by default; 'TAB' and 'SPACE' are names the serde resolves). */
   readonly delimiter?: string
 }
 

@@ -333,7 +333,9 @@ export class Engine implements EngineApi {
             stmt.span,
           )
         }
-        const props = resolveSinkProperties(stmt.properties, { sinkName: stmt.name, source, schema }, {
+        const pb = stmt.query.partitionBy
+        const partitionByNull = pb !== undefined && pb.length === 1 && pb[0]?.kind === 'NullLiteral'
+        const props = resolveSinkProperties(stmt.properties, { sinkName: stmt.name, source, schema, partitionByNull }, {
           catalog: sandbox,
           backend: this.backend,
           properties: this.properties,
