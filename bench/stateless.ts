@@ -20,6 +20,8 @@ const RUNS = Number(process.argv[3] ?? 3)
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 const CITIES = ['Berlin', 'Lisbon', 'Nairobi', 'Osaka', 'Quito', 'Tromso', 'Perth']
+const SIZES = ['XS', 'S', 'M', 'L', 'XL', 'XXL']
+const COLOURS = ['graphite', 'midnight-blue', 'sand', 'forest-green', 'white']
 
 function makeRecords(): OutRecord[] {
   const out: OutRecord[] = new Array(N)
@@ -32,6 +34,7 @@ function makeRecords(): OutRecord[] {
       STATUS: i % 3 === 0 ? 'NEW' : 'SHIPPED',
       QTY: i % 17,
       TS: 1_700_000_000_000 + i,
+      SKU: `SKU-EU-${(i % 90_000).toString().padStart(5, '0')}-${SIZES[i % SIZES.length]}-${COLOURS[i % COLOURS.length]}`,
     }
     out[i] = { key: enc.encode(String(i % 10_000)), value: enc.encode(JSON.stringify(v)), timestamp: 1_700_000_000_000 + i }
   }
@@ -71,7 +74,7 @@ async function engineRun(records: readonly OutRecord[]): Promise<{ rate: number;
     const engine = await Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
     await engine.execute(`
       CREATE STREAM orders (K STRING KEY, ID BIGINT, CUSTOMER STRING, AMOUNT DOUBLE, CITY STRING,
-        STATUS STRING, QTY INT, TS BIGINT) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');
+        STATUS STRING, QTY INT, TS BIGINT, SKU STRING) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');
       CREATE STREAM big_orders AS SELECT K, ID, CUSTOMER, AMOUNT, CITY FROM orders
         WHERE AMOUNT > 100 AND STATUS = 'SHIPPED';`)
     gc()

@@ -8,7 +8,11 @@ import type { PlanColumn } from '../plan/logical/logical-plan.js'
  * removed source qualifiers). `clause` names the part of the statement in error messages, as
  * ksqlDB does: "WHERE column 'BOB' cannot be resolved."
  */
-export function columnScope(columns: readonly PlanColumn[], clause = 'SELECT'): Scope {
+export function columnScope(
+  columns: readonly PlanColumn[],
+  clause = 'SELECT',
+  suffix?: (name: string) => string,
+): Scope {
   const byName = new Map<string, number>()
   columns.forEach((c, i) => {
     if (!byName.has(c.name)) byName.set(c.name, i)
@@ -18,7 +22,7 @@ export function columnScope(columns: readonly PlanColumn[], clause = 'SELECT'): 
       const i = byName.get(ref.name)
       const c = i === undefined ? undefined : columns[i]
       if (i === undefined || c === undefined) {
-        throw new SqlPlanError(`${clause} column '${ref.name}' cannot be resolved.`, ref.span)
+        throw new SqlPlanError(`${clause} column '${ref.name}' cannot be resolved.${suffix?.(ref.name) ?? ''}`, ref.span)
       }
       return { index: i, type: c.type, name: c.name }
     },

@@ -35,6 +35,8 @@ export interface AnalyzedQuery {
   readonly plan: LogicalPlan
   /** What the query produces: a STREAM or a TABLE. */
   readonly resultKind: SourceKind
+  /** PARTITION BY NULL: the result has no key. */
+  readonly partitionByNull: boolean
   readonly limit?: number
 }
 
@@ -74,7 +76,12 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   }
   const rel = query.from
   const source = catalog.source(rel.name)
-  if (source === undefined) throw new SqlPlanError(`${rel.name} does not exist.`, rel.span)
+  if (source === undefined) {
+    throw new SqlPlanError(
+      `Line: ${rel.span.start.line}, Col: ${rel.span.start.column}: Source \`${rel.name}\` does not exist.`,
+      rel.span,
+    )
+  }
   const alias = rel.alias ?? rel.name
   const qualifiers = new Set([alias, ...(rel.alias === undefined ? [] : [])])
 
@@ -90,7 +97,10 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
 
   const scanColumns = sourceColumns(source)
   let plan: LogicalPlan = { kind: 'Scan', source, columns: scanColumns }
-  const ctx = (clause: string) => ({ scope: columnScope(scanColumns, clause), functions })
+  const ctx = (clause: string, cols: readonly PlanColumn[] = scanColumns, suffix?: (name: string) => string) => ({
+    scope: columnScope(cols, clause, suffix),
+    functions,
+  })
 
   if (query.where !== undefined) {
     const predicate = unqualify(query.where)
@@ -104,10 +114,43 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     plan = { kind: 'Filter', input: plan, predicate, columns: scanColumns }
   }
 
-  // Expand the projection.
-  const items: { name: string; expr: Expr; original: Expr; aliased: boolean }[] = []
+  // Expand the projection and name its items.
+  const items: { name: string; expr: Expr; original: Expr; aliased: boolean; star: boolean }[] = []
   const used = new Set<string>()
-  for (const item of query.select) expandItem(item, source, alias, unqualify, items, used, persistent)
+  let inputColumns: readonly PlanColumn[] = scanColumns
+
+  // PARTITION BY applies to the input: the key becomes the partition expressions, the old key
+  // columns move to the end of the value.
+  const parts = query.partitionBy
+  const partitionByNull = parts !== undefined && parts.some((p) => p.kind === 'NullLiteral')
+  const partitionKeys: { expr: Expr; original: Expr; name: string }[] = []
+  if (parts !== undefined) {
+    if (source.kind === 'TABLE') {
+      throw new SqlPlanError('Unsupported PARTITION BY on a TABLE. PARTITION BY is only supported on STREAMS.', query.span)
+    }
+    if (parts.length === 0) throw new SqlPlanError('PARTITION BY requires at least one expression', query.span)
+    if (partitionByNull && parts.length > 1) {
+      throw new SqlPlanError('Cannot PARTITION BY multiple columns including NULL', query.span)
+    }
+    if (!partitionByNull) {
+      for (const p of parts) {
+        const expr = unqualify(p)
+        typeWithPrefix(
+          expr,
+          ctx(
+            'PARTITION BY',
+            scanColumns,
+            (n) => ` '${n}' must be a column in the source schema since PARTITION BY is applied on the input.`,
+          ),
+          '',
+        )
+        partitionKeys.push({ expr, original: p, name: '' })
+      }
+    }
+  }
+  for (const item of query.select) {
+    expandItem(item, partitionKeys.length > 0 || partitionByNull ? undefined : source, alias, unqualify, items, used, persistent)
+  }
   let synthetic = 0
   const nextSynthetic = (): string => {
     for (;;) {
@@ -115,26 +158,78 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       if (!used.has(n)) return n
     }
   }
-  for (const it of items) if (it.name === '') it.name = nextSynthetic()
+  for (const it of items) if (it.name === '' && !it.star) it.name = nextSynthetic()
+
+  if (parts !== undefined) {
+    // Key names: the projection item computing the same expression names it; else the column or
+    // field name; else a synthetic name.
+    for (const k of partitionKeys) {
+      const text = canonical(k.expr)
+      const match = items.find((it) => !it.star && canonical(it.expr) === text)
+      if (match !== undefined) k.name = match.name
+      else if (k.expr.kind === 'ColumnRef') k.name = k.expr.name
+      else if (k.expr.kind === 'Dereference') k.name = k.expr.field
+      else k.name = nextSynthetic()
+    }
+    const partitioned = new Set(partitionKeys.flatMap((k) => (k.expr.kind === 'ColumnRef' ? [k.expr.name] : [])))
+    const repart: ProjectItem[] = []
+    const scanScope = ctx('PARTITION BY')
+    for (const k of partitionKeys) {
+      const t = typeOf(k.expr, scanScope)
+      if (t === null) throw new SqlPlanError(`Can't infer a type of null.`, k.original.span)
+      repart.push({ name: k.name, expr: k.expr, type: t, namespace: 'KEY' })
+    }
+    const keyNames = new Set(partitionKeys.map((k) => k.name))
+    const pass = (c: PlanColumn, namespace: 'VALUE' | 'PSEUDO'): void => {
+      if (keyNames.has(c.name) && namespace !== 'PSEUDO') return
+      repart.push({ name: c.name, expr: { kind: 'ColumnRef', name: c.name, span: query.span }, type: c.type, namespace })
+    }
+    for (const c of scanColumns) if (c.namespace === 'VALUE' && !partitioned.has(c.name)) pass(c, 'VALUE')
+    for (const c of scanColumns) if (c.namespace === 'KEY' && !partitioned.has(c.name)) pass(c, 'VALUE')
+    for (const c of scanColumns) if (c.namespace === 'PSEUDO') pass(c, 'PSEUDO')
+    inputColumns = repart.map((r) => ({ name: r.name, type: r.type, namespace: r.namespace }))
+    plan = { kind: 'Project', input: plan, items: repart, columns: inputColumns }
+    // Projection items computing a partition expression read the new key column instead.
+    const byText = new Map(partitionKeys.map((k) => [canonical(k.expr), k.name]))
+    for (const it of items) {
+      if (it.star) continue
+      const keyName = byText.get(canonical(it.expr))
+      if (keyName !== undefined) it.expr = { kind: 'ColumnRef', name: keyName, span: it.expr.span }
+    }
+  }
+  // `*` expands over the (possibly repartitioned) input.
+  const expanded: typeof items = []
+  for (const it of items) {
+    if (!it.star) {
+      expanded.push(it)
+      continue
+    }
+    for (const c of inputColumns) {
+      if (c.namespace === 'PSEUDO') continue
+      const expr: ColumnRef = { kind: 'ColumnRef', name: c.name, span: it.original.span }
+      expanded.push({ name: c.name, expr, original: expr, aliased: false, star: false })
+    }
+  }
 
   // Table functions become a FlatMap below the projection.
   const flat: { name: string; expr: Expr; type: Type }[] = []
-  const withTf = items.map((it) => {
+  const flatScope = ctx('SELECT', inputColumns)
+  const withTf = expanded.map((it) => {
     if (!someExpr(it.expr, (x) => x.kind === 'FunctionCall' && functions.isTable(x.name))) return it
     if (source.kind === 'TABLE') throw new SqlPlanError('Table source is not supported with table functions', it.original.span)
     const expr = mapExpr(it.expr, (x) => {
       if (x.kind !== 'FunctionCall' || !functions.isTable(x.name)) return undefined
       const name = `KSQL_SYNTH_${flat.length}`
-      const t = typeOf(x, ctx('SELECT'))
+      const t = typeOf(x, flatScope)
       if (t === null) throw new SqlPlanError(`Cannot resolve the type of ${formatExpression(x)}`, x.span)
       flat.push({ name, expr: x, type: t })
       return { kind: 'ColumnRef', name, span: x.span } satisfies ColumnRef
     })
     return { ...it, expr }
   })
-  let projectInput = scanColumns
+  let projectInput = inputColumns
   if (flat.length > 0) {
-    projectInput = [...scanColumns, ...flat.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const }))]
+    projectInput = [...inputColumns, ...flat.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const }))]
     plan = { kind: 'FlatMap', input: plan, functions: flat, columns: projectInput }
   }
 
@@ -150,57 +245,38 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     return { ...it, type: t }
   })
 
-  // Key columns of the result.
+  // Key columns of the result: the input's key columns, selected as plain columns.
   const keyIdx = new Set<number>()
-  let resultKind: SourceKind = source.kind
-  if (query.partitionBy !== undefined) {
-    if (source.kind === 'TABLE') {
-      throw new SqlPlanError('Unsupported PARTITION BY on a TABLE. PARTITION BY is only supported on STREAMS.', query.span)
+  const keyCols = inputColumns.filter((c) => c.namespace === 'KEY').map((c) => c.name)
+  const seen = new Map<string, string[]>()
+  typed.forEach((it, i) => {
+    if (it.expr.kind === 'ColumnRef' && keyCols.includes(it.expr.name)) {
+      const prev = seen.get(it.expr.name)
+      if (prev === undefined) {
+        seen.set(it.expr.name, [it.name])
+        keyIdx.add(i)
+      } else prev.push(it.name)
     }
-    const parts = query.partitionBy
-    const isNull = parts.length === 1 && parts[0]?.kind === 'NullLiteral'
-    if (!isNull) {
-      const missing: Expr[] = []
-      for (const p of parts) {
-        const up = unqualify(p)
-        typeWithPrefix(up, ctx('PARTITION BY'), '')
-        const key = canonical(up)
-        const found = typed.findIndex((it, i) => !keyIdx.has(i) && canonical(it.expr) === key)
-        if (found < 0) missing.push(p)
-        else keyIdx.add(found)
-      }
-      if (persistent && missing.length > 0) {
-        const list = joinAnd(missing.map((m) => formatExpression(m)))
-        throw new SqlPlanError(
-          `The query used to build \`${sinkName}\` must include the partitioning expression${missing.length > 1 ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.map((m) => formatExpression(m)).join(', ')}...).`,
-          query.span,
-        )
-      }
-    }
-  } else {
-    const keyNames = source.schema.key.map((c) => c.name)
-    const seen = new Map<string, string[]>()
-    typed.forEach((it, i) => {
-      if (it.expr.kind === 'ColumnRef' && keyNames.includes(it.expr.name)) {
-        const prev = seen.get(it.expr.name)
-        if (prev === undefined) {
-          seen.set(it.expr.name, [it.name])
-          keyIdx.add(i)
-        } else prev.push(it.name)
-      }
-    })
+  })
+  if (persistent) {
     for (const [k, names] of seen) {
-      if (persistent && names.length > 1) {
+      if (names.length > 1) {
         throw new SqlPlanError(
           `The projection contains a key column (\`${k}\`) more than once, aliased as: ${joinAnd(names)}.`,
           query.span,
         )
       }
     }
-    const missing = keyNames.filter((k) => !seen.has(k))
-    if (persistent && missing.length > 0 && source.schema.key.length > 0) {
+    if (keyCols.some((k) => !seen.has(k))) {
+      if (parts !== undefined) {
+        const texts = partitionKeys.map((k) => formatKsqlExpression(k.original))
+        throw new SqlPlanError(
+          `The query used to build \`${sinkName}\` must include the partitioning expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
+          query.span,
+        )
+      }
       throw new SqlPlanError(
-        `The query used to build \`${sinkName}\` must include the key column${missing.length > 1 ? 's' : ''} ${joinAnd(missing)} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+        `The query used to build \`${sinkName}\` must include the key column${keyCols.length > 1 ? 's' : ''} ${joinAnd(keyCols)} in its projection (eg, SELECT ${keyCols.join(', ')}...).`,
         query.span,
       )
     }
@@ -232,16 +308,21 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     ...(p.headerKey !== undefined ? { headerKey: p.headerKey } : {}),
   }))
   plan = { kind: 'Project', input: plan, items: projectItems, columns }
-  if (source.kind === 'TABLE') resultKind = 'TABLE'
-  return { source, plan, resultKind, ...(query.limit !== undefined ? { limit: query.limit } : {}) }
+  return {
+    source,
+    plan,
+    resultKind: source.kind,
+    partitionByNull,
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+  }
 }
 
 function expandItem(
   item: SelectItem,
-  source: SourceDef,
+  source: SourceDef | undefined,
   alias: string,
   unqualify: (e: Expr) => Expr,
-  out: { name: string; expr: Expr; original: Expr; aliased: boolean }[],
+  out: { name: string; expr: Expr; original: Expr; aliased: boolean; star: boolean }[],
   used: Set<string>,
   persistent: boolean,
 ): void {
@@ -250,11 +331,9 @@ function expandItem(
       if (item.source !== undefined && item.source !== alias) {
         throw new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span)
       }
-      for (const c of [...source.schema.key, ...source.schema.value]) {
-        const expr: ColumnRef = { kind: 'ColumnRef', name: c.name, span: item.span }
-        out.push({ name: c.name, expr, original: expr, aliased: false })
-        used.add(c.name)
-      }
+      const expr: ColumnRef = { kind: 'ColumnRef', name: '*', span: item.span }
+      out.push({ name: '', expr, original: expr, aliased: false, star: true })
+      if (source !== undefined) for (const c of [...source.schema.key, ...source.schema.value]) used.add(c.name)
       return
     }
     case 'StructAll':
@@ -281,7 +360,7 @@ function expandItem(
         name = expr.field
       }
       if (name !== '') used.add(name)
-      out.push({ name, expr, original: item.expr, aliased: item.alias !== undefined })
+      out.push({ name, expr, original: item.expr, aliased: item.alias !== undefined, star: false })
       return
     }
   }

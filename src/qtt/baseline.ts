@@ -2,10 +2,16 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { type CaseResult, caseKey } from './results.js'
 
 /**
- * The conformance ratchet: a committed list of cases known to pass. A listed case that fails (or
- * is no longer found) is a regression; newly passing cases are added by rewriting the file.
- * Format: `{"mode": "parse-only", "cases": ["<file> :: <variant name>", ...]}`, sorted.
+ * The conformance ratchet: a committed list of cases known to pass. A listed case that fails, is
+ * unsupported or skipped (or is no longer found) is a regression; newly passing cases are added by
+ * rewriting the file. Format: `{"mode": "<mode>", "cases": ["<file> :: <variant name>", ...]}`,
+ * sorted; one baseline per mode (`BASELINE_MODES`).
  */
+
+/** `parse-only`: `eddy qtt --parse-only`; `full`: the full runner (`eddy qtt`). */
+export const BASELINE_MODES = ['parse-only', 'full'] as const
+export type BaselineMode = (typeof BASELINE_MODES)[number]
+
 export interface Baseline {
   readonly mode: string
   readonly cases: readonly string[]

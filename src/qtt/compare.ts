@@ -89,7 +89,11 @@ function fieldType(type: Type | undefined, name: string): Type | undefined {
   )
 }
 
-function compareNumber(expected: number | bigint | JsonDecimal, actual: JsonValue, doubles: boolean): boolean {
+function compareNumber(
+  expected: number | bigint | JsonDecimal,
+  actual: JsonValue,
+  doubles: boolean,
+): boolean {
   if (doubles && !isInteger(expected)) {
     const a = toDouble(actual)
     const e = toDouble(expected)
@@ -186,7 +190,9 @@ export interface TopicCompareOptions extends CompareOptions {
 }
 
 function base64(bytes: Uint8Array | null): string | null {
-  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
+  return bytes === null
+    ? null
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')
 }
 
 function headersMatch(expected: TestRecord['headers'], actual: ActualRecord['headers']): boolean {

@@ -25,7 +25,10 @@ export type ErrorKind = 'syntax' | 'plan' | 'runtime' | 'internal'
  * errors of a statement in a KsqlStatementException too. StreamsException is what a failing
  * topology throws.
  */
-export const EXCEPTION_KINDS: ReadonlyMap<string, readonly ErrorKind[]> = new Map<string, readonly ErrorKind[]>([
+export const EXCEPTION_KINDS: ReadonlyMap<string, readonly ErrorKind[]> = new Map<
+  string,
+  readonly ErrorKind[]
+>([
   ['KsqlStatementException', ['syntax', 'plan']],
   ['KsqlException', ['syntax', 'plan']],
   ['ParseFailedException', ['syntax']],
@@ -113,7 +116,10 @@ function typeMatches(type: string, kind: ErrorKind): boolean | undefined {
  * `cause` / `causeMessage` are checked against the error's `cause` when it has one, else against
  * the error itself (Eddy rarely chains errors).
  */
-export function checkExpectedError(expected: ExpectedError, caught: CaughtError | undefined): ExpectationCheck {
+export function checkExpectedError(
+  expected: ExpectedError,
+  caught: CaughtError | undefined,
+): ExpectationCheck {
   const want = [expected.type, expected.message === undefined ? undefined : JSON.stringify(expected.message)]
     .filter((s) => s !== undefined)
     .join(' ')

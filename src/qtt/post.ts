@@ -25,14 +25,27 @@ export function featureNames(f: SerdeFeatures): string[] {
   return []
 }
 
-/** A post schema (`ID BIGINT KEY, NAME STRING`) as columns, read by Eddy's parser. */
+/**
+ * A post schema (`ID BIGINT KEY, NAME STRING`, or with `PRIMARY KEY`) as columns, read by Eddy's
+ * parser as the column list of a CREATE STREAM (or, for `PRIMARY KEY`, of a CREATE TABLE).
+ */
 export function parsePostSchema(text: string): Column[] {
-  const parsed = parseStatements(`CREATE STREAM POST_SCHEMA (${text}) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON');`)
-  const stmt = parsed[0]?.statement
-  if (stmt === undefined || stmt.kind !== 'CreateStream' || stmt.elements === undefined) {
-    throw new Error(`not a column list: ${text}`)
+  let first: unknown
+  for (const kind of ['STREAM', 'TABLE']) {
+    try {
+      const parsed = parseStatements(
+        `CREATE ${kind} POST_SCHEMA (${text}) WITH (KAFKA_TOPIC='x', VALUE_FORMAT='JSON');`,
+      )
+      const stmt = parsed[0]?.statement
+      if (stmt === undefined || (stmt.kind !== 'CreateStream' && stmt.kind !== 'CreateTable')) break
+      if (stmt.elements === undefined) break
+      return stmt.elements.map(toColumn)
+    } catch (err) {
+      first ??= err
+    }
   }
-  return stmt.elements.map(toColumn)
+  if (first instanceof Error) throw first
+  throw new Error(`not a column list: ${text}`)
 }
 
 function toColumn(e: TableElement): Column {
@@ -65,7 +78,11 @@ function sameColumns(a: readonly Column[], b: readonly Column[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!
     const y = b[i]!
-    if (x.name !== y.name || x.namespace !== y.namespace || (x.headerKey ?? 'none') !== (y.headerKey ?? 'none')) {
+    if (
+      x.name !== y.name ||
+      x.namespace !== y.namespace ||
+      (x.headerKey ?? 'none') !== (y.headerKey ?? 'none')
+    ) {
       return false
     }
     if (!typeEquals(x.type as Type, y.type as Type)) return false
@@ -93,7 +110,8 @@ function checkSource(ctx: PostContext, p: PostSource): string | undefined {
       .join(', ')
     return `${where}: not in the catalog (sources: ${known === '' ? 'none' : known})`
   }
-  if (p.type.toUpperCase() !== s.kind) return `${where}: expected a ${p.type}, but it is a ${s.kind.toLowerCase()}`
+  if (p.type.toUpperCase() !== s.kind)
+    return `${where}: expected a ${p.type}, but it is a ${s.kind.toLowerCase()}`
   if (p.schema !== undefined) {
     let expected: Column[]
     try {
@@ -190,7 +208,11 @@ function checkFormatNode(
   return undefined
 }
 
-async function checkTopic(ctx: PostContext, p: PostTopic, topics: readonly string[]): Promise<string | undefined> {
+async function checkTopic(
+  ctx: PostContext,
+  p: PostTopic,
+  topics: readonly string[],
+): Promise<string | undefined> {
   const where = `post topic ${p.name}`
   if (!topics.includes(p.name)) return `${where}: no such topic (topics: ${topics.join(', ')})`
   const source = ctx.sources().find((s) => s.topic === p.name)
