@@ -166,9 +166,10 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     for (const k of partitionKeys) {
       const text = canonical(k.expr)
       const match = items.find((it) => !it.star && canonical(it.expr) === text)
-      if (match !== undefined) k.name = match.name
-      else if (k.expr.kind === 'ColumnRef') k.name = k.expr.name
+      if (k.expr.kind === 'ColumnRef') k.name = k.expr.name
+      else if (match !== undefined && !match.aliased && match.name.startsWith('KSQL_COL_')) k.name = match.name
       else if (k.expr.kind === 'Dereference') k.name = k.expr.field
+      else if (match !== undefined) k.name = match.name
       else k.name = nextSynthetic()
     }
     const partitioned = new Set(partitionKeys.flatMap((k) => (k.expr.kind === 'ColumnRef' ? [k.expr.name] : [])))
@@ -269,7 +270,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     }
     if (keyCols.some((k) => !seen.has(k))) {
       if (parts !== undefined) {
-        const texts = partitionKeys.map((k) => formatKsqlExpression(k.original))
+        const texts = partitionKeys.map((k) => formatKsqlExpression(qualify(k.expr, alias)))
         throw new SqlPlanError(
           `The query used to build \`${sinkName}\` must include the partitioning expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
           query.span,
@@ -282,9 +283,14 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     }
   }
   const projectItems: ProjectItem[] = []
-  typed.forEach((it, i) => {
-    if (keyIdx.has(i)) projectItems.push({ name: it.name, expr: it.expr, type: it.type, namespace: 'KEY' })
-  })
+  const keyOrder = (i: number): number => {
+    const e = typed[i]?.expr
+    return e?.kind === 'ColumnRef' ? keyCols.indexOf(e.name) : -1
+  }
+  for (const i of [...keyIdx].sort((a, b) => keyOrder(a) - keyOrder(b))) {
+    const it = typed[i]
+    if (it !== undefined) projectItems.push({ name: it.name, expr: it.expr, type: it.type, namespace: 'KEY' })
+  }
   typed.forEach((it, i) => {
     if (!keyIdx.has(i)) {
       const e = it.expr
@@ -387,4 +393,9 @@ export function canonical(e: Expr): string {
 export function joinAnd(xs: readonly string[]): string {
   if (xs.length <= 1) return xs.join('')
   return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`
+}
+
+/** The expression with every column qualified by the source alias, as ksqlDB prints it in messages. */
+function qualify(e: Expr, alias: string): Expr {
+  return mapExpr(e, (x) => (x.kind === 'ColumnRef' && x.source === undefined ? { ...x, source: alias } : undefined))
 }

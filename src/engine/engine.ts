@@ -389,7 +389,11 @@ export class Engine implements EngineApi {
 
   private async insertInto(stmt: InsertInto, text: string): Promise<StatementResult> {
     const target = this.catalog.source(stmt.target)
-    if (target === undefined) throw new SqlPlanError(`${stmt.target} does not exist.`, stmt.span)
+    if (target === undefined) {
+      const at = /^\s*INSERT\s+INTO\s+/i.exec(text)?.[0].length ?? 0
+      const { line, column } = stmt.span.start
+      throw new SqlPlanError(`Line: ${line}, Col: ${column + at}: Source \`${stmt.target}\` does not exist.`, stmt.span)
+    }
     if (target.kind !== 'STREAM') {
       throw new SqlPlanError(
         `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,
@@ -436,7 +440,16 @@ export class Engine implements EngineApi {
 
   private async insertValues(stmt: InsertValues): Promise<void> {
     const target = this.catalog.source(stmt.target)
-    if (target === undefined) throw new SqlPlanError(`Cannot insert values into an unknown stream/table: ${stmt.target}`, stmt.span)
+    if (target === undefined) {
+      const like = this.catalog.sourceNameLike(stmt.target)
+      const hint =
+        like === undefined
+          ? ''
+          : like === like.toUpperCase()
+            ? `\nDid you mean ${like}? Hint: try removing double quotes from the source name.`
+            : `\nDid you mean "${like}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
+      throw new SqlPlanError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt.span)
+    }
     const all = [...target.schema.key, ...target.schema.value]
     const headerCols = target.schema.value.filter((c) => c.headerKey !== undefined).map((c) => c.name)
     const names = stmt.columns ?? ['ROWTIME', ...all.filter((c) => c.headerKey === undefined).map((c) => c.name)].slice(stmt.columns === undefined && stmt.values.length === all.length - headerCols.length ? 1 : 0)

@@ -581,14 +581,15 @@ async function runStatements(
     if (err instanceof SqlSyntaxError) return { caught: { error: err, phase: 'statement' }, queries: 0 }
     // Anything else the parser throws is reported by the engine's own parse below.
   }
+  // One script, as ksqlDB runs it: positions in messages (`Line: 2, Col: 13: ...`) are relative to it.
+  const script = variant.statements.join('\n')
   let queries = 0
-  for (const statement of variant.statements) {
-    try {
-      const results = await engine.execute(statement)
-      for (const r of results) if (r.kind === 'QueryStarted') queries++
-    } catch (error) {
-      return { caught: { error, phase: 'statement', statement }, queries }
-    }
+  try {
+    const results = await engine.execute(script)
+    for (const r of results) if (r.kind === 'QueryStarted') queries++
+  } catch (error) {
+    const statement = statementAt(variant.statements, error)
+    return { caught: { error, phase: 'statement', ...(statement !== undefined ? { statement } : {}) }, queries }
   }
   return { queries }
 }
@@ -674,6 +675,18 @@ async function compareOutputs(
       ...(valueType !== undefined ? { valueType } : {}),
     })
     if (problem !== undefined) return problem
+  }
+  return undefined
+}
+
+/** The statement an error's position points into (statements joined with "\n", one per line or more). */
+function statementAt(statements: readonly string[], error: unknown): string | undefined {
+  const span = (error as { span?: { start: { offset: number } } }).span
+  if (span === undefined) return undefined
+  let offset = 0
+  for (const st of statements) {
+    if (span.start.offset <= offset + st.length) return st
+    offset += st.length + 1
   }
   return undefined
 }

@@ -1,4 +1,5 @@
 import type { Expr } from '../ast/expressions.js'
+import { someExpr } from '../ast/expr-tree.js'
 import type { FunctionCall } from '../ast/expressions.js'
 import { SqlPlanError } from '../errors.js'
 import { compileExpr, type Evaluator } from '../expr/compile.js'
@@ -40,11 +41,17 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
       case 'tableSelectV1': {
         const input = stepColumns(step.source)
         const evs = step.selectExpressions.map((s) => compile(s.expression, input, ctx))
-        const keyCount = step.selectExpressions.filter((s) => s.namespace === 'KEY').length
+        const inputKeys = new Set(input.filter((c) => c.namespace === 'KEY').map((c) => c.name))
+        const onNullValue = step.selectExpressions.map(
+          (s) =>
+            s.namespace === 'KEY' &&
+            !someExpr(parseExpression(s.expression), (e) => e.kind === 'ColumnRef' && !inputKeys.has(e.name)),
+        )
         downstream = new ProjectOperator(
           evs,
-          keyCount,
+          onNullValue,
           step.selectExpressions.map((s) => s.name),
+          keepsKey(step.selectExpressions, input),
           downstream,
           ctx,
         )
@@ -107,4 +114,11 @@ function exprContext(columns: readonly PlanColumn[], ctx: OperatorContext): Expr
     functions: ctx.functions,
     onError: (e) => ctx.logError(e.message, ctx.current),
   }
+}
+
+/** True when the KEY outputs are exactly the input's key columns, in order. */
+function keepsKey(items: readonly { expression: string; namespace: string }[], input: readonly PlanColumn[]): boolean {
+  const keys = items.filter((i) => i.namespace === 'KEY').map((i) => i.expression)
+  const inputKeys = input.filter((c) => c.namespace === 'KEY').map((c) => c.name)
+  return keys.length === inputKeys.length && keys.every((k, i) => k === inputKeys[i])
 }

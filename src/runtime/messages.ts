@@ -12,6 +12,11 @@ export interface Change {
   ts: number
   headers: readonly RecordHeader[]
   tombstone: boolean
+  /**
+   * The record had a null key (Kafka's null, not a key whose columns are null): kept while the
+   * key passes through unchanged, so the sink writes a null key again.
+   */
+  nullKey: boolean
   /** Where the input record came from: processing-log entries cite it. */
   readonly topic: string
   readonly partition: number

@@ -13,6 +13,7 @@ import type { OptimizerRule } from './optimizer.js'
 export const prunePseudoAndUnusedColumns: OptimizerRule = {
   name: 'prune_columns',
   apply(plan) {
+    // Columns read from the Scan: those of the lowest Project and of the nodes below it.
     const used = new Set<string>()
     let reachedProject = false
     const collect = (e: Expr): void =>
@@ -25,10 +26,9 @@ export const prunePseudoAndUnusedColumns: OptimizerRule = {
           visit(p.input)
           return
         case 'Project':
-          if (!reachedProject) {
-            reachedProject = true
-            for (const i of p.items) collect(i.expr)
-          }
+          reachedProject = true
+          used.clear()
+          for (const i of p.items) collect(i.expr)
           visit(p.input)
           return
         case 'Filter':

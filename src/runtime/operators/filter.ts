@@ -19,7 +19,8 @@ export class FilterOperator implements Operator {
 
   onChange(c: Change): void {
     if (c.tombstone) {
-      this.downstream.onChange(c)
+      // A table delete passes; a stream record with a null value has nothing to filter on.
+      if (this.table) this.downstream.onChange(c)
       return
     }
     let ok = false

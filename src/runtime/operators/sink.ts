@@ -56,7 +56,8 @@ export class SinkOperator implements Operator {
     let key: Uint8Array | null
     let value: Uint8Array | null
     try {
-      key = this.keyIdx.length === 0 ? null : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
+      key =
+        this.keyIdx.length === 0 || c.nullKey ? null : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
       value = c.tombstone ? null : this.valueSerde.serialize(this.valueIdx.map((i) => row[i] ?? null))
     } catch (e) {
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)

@@ -66,7 +66,8 @@ export class SourceOperator {
       return
     }
     const tombstone = value === null
-    if (tombstone && !this.isTable) return
+    // Tables ignore records without a key (Kafka Streams' KTable source does the same).
+    if (this.isTable && r.key === null && this.keyCount > 0) return
     let ts = r.timestamp
     if (this.readTs !== undefined && !tombstone) {
       let t: number | null
@@ -91,6 +92,7 @@ export class SourceOperator {
       ts,
       headers: r.headers,
       tombstone,
+      nullKey: r.key === null,
       topic: r.topic,
       partition: r.partition,
       offset: r.offset,
