@@ -13,6 +13,17 @@ import type { Pos, Span } from './ast/span.js'
  */
 export abstract class EddyError extends Error {
   abstract readonly code: string
+  /**
+   * The error comes from preparing the statement (parsing, the WITH clause, source qualifiers)
+   * rather than from planning it; ksqlDB reports those as "Failed to prepare statement: ...".
+   */
+  prepare = false
+}
+
+/** Marks `err` as a statement-preparation error (see `EddyError.prepare`) and returns it. */
+export function preparing<E extends EddyError>(err: E): E {
+  err.prepare = true
+  return err
 }
 
 /**

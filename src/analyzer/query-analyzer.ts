@@ -4,7 +4,7 @@ import { formatExpression } from '../ast/format.js'
 import type { Query, SelectItem } from '../ast/statements.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { SourceDef, SourceKind } from '../catalog/source.js'
-import { SqlPlanError } from '../errors.js'
+import { preparing, SqlPlanError } from '../errors.js'
 import { typeOf } from '../expr/typer.js'
 import type { FunctionRegistry } from '../functions/registry.js'
 import type { LogicalPlan, PlanColumn, ProjectItem } from '../plan/logical/logical-plan.js'
@@ -89,7 +89,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     mapExpr(e, (x) => {
       if (x.kind !== 'ColumnRef' || x.source === undefined) return undefined
       if (!qualifiers.has(x.source)) {
-        throw new SqlPlanError(`'${x.source}' is not a valid stream/table name or alias.`, x.span)
+        throw preparing(new SqlPlanError(`'${x.source}' is not a valid stream/table name or alias.`, x.span))
       }
       const { source: _drop, ...rest } = x
       return rest satisfies ColumnRef
@@ -148,8 +148,16 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       }
     }
   }
-  for (const item of query.select) {
-    expandItem(item, partitionKeys.length > 0 || partitionByNull ? undefined : source, alias, unqualify, items, used, persistent)
+  for (const c of [...source.schema.key, ...source.schema.value]) used.add(c.name)
+  for (const item of query.select) expandItem(item, alias, unqualify, items, used, persistent)
+  // A struct field takes the field's name, suffixed _1, _2 ... when that name is taken.
+  for (const it of items) {
+    if (it.name !== '' || it.star || it.expr.kind !== 'Dereference') continue
+    const field = it.expr.field
+    let candidate = field
+    for (let n = 1; used.has(candidate); n++) candidate = `${field}_${n}`
+    it.name = candidate
+    used.add(candidate)
   }
   let synthetic = 0
   const nextSynthetic = (): string => {
@@ -325,7 +333,6 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
 
 function expandItem(
   item: SelectItem,
-  source: SourceDef | undefined,
   alias: string,
   unqualify: (e: Expr) => Expr,
   out: { name: string; expr: Expr; original: Expr; aliased: boolean; star: boolean }[],
@@ -335,11 +342,10 @@ function expandItem(
   switch (item.kind) {
     case 'AllColumns': {
       if (item.source !== undefined && item.source !== alias) {
-        throw new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span)
+        throw preparing(new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span))
       }
       const expr: ColumnRef = { kind: 'ColumnRef', name: '*', span: item.span }
       out.push({ name: '', expr, original: expr, aliased: false, star: true })
-      if (source !== undefined) for (const c of [...source.schema.key, ...source.schema.value]) used.add(c.name)
       return
     }
     case 'StructAll':
@@ -362,8 +368,6 @@ function expandItem(
             item.span,
           )
         }
-      } else if (expr.kind === 'Dereference') {
-        name = expr.field
       }
       if (name !== '') used.add(name)
       out.push({ name, expr, original: item.expr, aliased: item.alias !== undefined, star: false })

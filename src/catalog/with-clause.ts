@@ -7,7 +7,7 @@
 import type { Literal } from '../ast/expressions.js'
 import type { Property } from '../ast/statements.js'
 import type { Span } from '../ast/span.js'
-import { SqlPlanError } from '../errors.js'
+import { EddyError, preparing, SqlPlanError } from '../errors.js'
 import type { WindowType } from './source.js'
 
 type PropType = 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'BOOLEAN'
@@ -325,7 +325,17 @@ export class WithClause {
  * per-property validators in definition order, unknown names, FORMAT conflicts, TIMESTAMP_FORMAT,
  * window properties.
  */
+/** Parses and validates a WITH clause; its errors are statement-preparation errors, as in ksqlDB. */
 export function parseWithClause(properties: readonly Property[], kind: 'CREATE' | 'CREATE_AS'): WithClause {
+  try {
+    return parseWithClauseUnchecked(properties, kind)
+  } catch (err) {
+    if (err instanceof EddyError) throw preparing(err)
+    throw err
+  }
+}
+
+function parseWithClauseUnchecked(properties: readonly Property[], kind: 'CREATE' | 'CREATE_AS'): WithClause {
   const defs = kind === 'CREATE' ? CREATE_DEFS : CREATE_AS_DEFS
   const given = new Map<string, Property>()
   for (const p of properties) given.set(p.name.toUpperCase(), p)

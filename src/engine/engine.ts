@@ -400,6 +400,12 @@ export class Engine implements EngineApi {
         stmt.span,
       )
     }
+    if (target.schema.value.some((c) => c.headerKey !== undefined)) {
+      throw new SqlPlanError(`Cannot insert into ${target.name} because it has header columns`, stmt.span)
+    }
+    if (target.isSource) {
+      throw new SqlPlanError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`, stmt.span)
+    }
     const queryId = this.nextQueryId('INSERTQUERY')
     const planned = planPersistentQuery(stmt.query, {
       catalog: this.catalog.clone(),
@@ -450,9 +456,15 @@ export class Engine implements EngineApi {
             : `\nDid you mean "${like}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
       throw new SqlPlanError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt.span)
     }
+    if (target.isSource) {
+      throw new SqlPlanError(
+        `Cannot insert values into read-only ${target.kind.toLowerCase()}: ${target.name}`,
+        stmt.span,
+      )
+    }
     const all = [...target.schema.key, ...target.schema.value]
     const headerCols = target.schema.value.filter((c) => c.headerKey !== undefined).map((c) => c.name)
-    const names = stmt.columns ?? ['ROWTIME', ...all.filter((c) => c.headerKey === undefined).map((c) => c.name)].slice(stmt.columns === undefined && stmt.values.length === all.length - headerCols.length ? 1 : 0)
+    const names = stmt.columns ?? all.map((c) => c.name)
     const badHeaders = names.filter((n) => headerCols.includes(n))
     if (badHeaders.length > 0) {
       throw new SqlPlanError(`Cannot insert into HEADER columns: ${badHeaders.join(', ')}`, stmt.span)

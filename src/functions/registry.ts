@@ -1,5 +1,5 @@
 import type { Expr } from '../ast/expressions.js'
-import { SqlPlanError } from '../errors.js'
+import { InternalError, SqlPlanError } from '../errors.js'
 import { castFunction } from '../expr/cast.js'
 import { decimal, type Type, T, typeEquals, typeToString } from '../types/type.js'
 import type { Value } from '../types/values.js'
@@ -22,6 +22,7 @@ export type ParamType =
   | { readonly kind: 'ANY_DECIMAL' }
   | { readonly kind: 'ANY_STRUCT' }
   | { readonly kind: 'ANY' }
+  | { readonly kind: 'INTERVAL_UNIT' }
   | { readonly kind: 'GARRAY'; readonly element: ParamType }
   | { readonly kind: 'GMAP'; readonly key: ParamType; readonly value: ParamType }
   | { readonly kind: 'LAMBDA'; readonly params: readonly ParamType[]; readonly returns: ParamType }
@@ -41,6 +42,11 @@ export const P = {
   anyStruct: { kind: 'ANY_STRUCT' } as ParamType,
   /** Any type, each occurrence independent (Java's Object parameters). */
   any: { kind: 'ANY' } as ParamType,
+  /**
+   * A bare time unit (`SECONDS`, an IntervalUnit expression, typed null by the compiler): the
+   * function receives the unit's name (`'SECONDS'`). Any typed argument is rejected.
+   */
+  intervalUnit: { kind: 'INTERVAL_UNIT' } as ParamType,
 } as const
 
 export type Bindings = Map<string, Type>
@@ -52,7 +58,14 @@ export interface Signature<R = Value> {
   readonly variadic?: boolean
   /** The return type, or how to compute it from the (widened) argument types and generic bindings. */
   readonly returns: ParamType | ((argTypes: readonly (Type | null)[], bindings: Bindings) => Type)
-  readonly fn: (...args: Value[]) => R
+  /** The implementation (or give `make`). */
+  readonly fn?: (...args: Value[]) => R
+  /**
+   * Builds the implementation once per call site from the resolved parameter types (null for
+   * NULL / time-unit arguments) and return type, for functions whose behaviour depends on the
+   * argument types (e.g. how ARRAY_JOIN prints a DOUBLE element).
+   */
+  readonly make?: (paramTypes: readonly (Type | null)[], returnType: Type) => (...args: Value[]) => R
   /**
    * `fn` handles NULL arguments itself. Otherwise a call with any NULL argument returns NULL
    * (scalar) or no rows (table function) without calling `fn`.
@@ -175,12 +188,12 @@ export function scalarFunction(spec: FunctionSpec): ScalarFunction {
   return {
     name: spec.name,
     ...(spec.description === undefined ? {} : { description: spec.description }),
-    resolve(argTypes, _args, lambdas) {
-      const m = resolveSignature(spec, argTypes, lambdas)
+    resolve(argTypes, args, lambdas) {
+      const m = resolveSignature(spec, argTypes, lambdas, args)
       const sig = m.sig
       return {
         returnType: m.returnType,
-        impl: sig.fn,
+        impl: implOf(m),
         ...(sig.nullSafe === true ? { nullSafe: true } : {}),
         paramTypes: m.paramTypes,
         lambdaParams: m.lambdaParams,
@@ -201,7 +214,7 @@ export function tableFunction(spec: FunctionSpec<readonly Value[]>): TableFuncti
         return t === null || to === null || to === undefined || typeEquals(t, to) ? null : castFunction(t, to)
       })
       const anyCast = casts.some((c) => c !== null)
-      const fn = sig.fn
+      const fn = implOf(m)
       const nullSafe = sig.nullSafe === true
       const impl = (...args: Value[]): readonly Value[] => {
         if (anyCast) {
@@ -218,16 +231,30 @@ export function tableFunction(spec: FunctionSpec<readonly Value[]>): TableFuncti
   }
 }
 
+function implOf<R>(m: Match<R>): (...args: Value[]) => R {
+  const sig = m.sig
+  if (sig.make !== undefined) return sig.make(m.paramTypes, m.returnType)
+  if (sig.fn === undefined) throw new InternalError('function signature without an implementation')
+  return sig.fn
+}
+
 interface Match<R> {
   readonly sig: Signature<R>
   readonly returnType: Type
   readonly paramTypes: readonly (Type | null)[]
   readonly lambdaParams: ReadonlyMap<number, readonly Type[]>
-  readonly cost: number
 }
 
-function argsText(argTypes: readonly (Type | null)[], nullText: string): string {
-  return argTypes.map((t) => (t === null ? nullText : typeToString(t))).join(', ')
+function argsText(argTypes: readonly (Type | null)[], args: readonly Expr[] | undefined): string {
+  return argTypes
+    .map((t, i) => {
+      if (t !== null) return typeToString(t)
+      const a = args?.[i]
+      if (a?.kind === 'Lambda') return `LAMBDA ${a.params.length}`
+      if (a?.kind === 'IntervalUnit') return 'INTERVALUNIT'
+      return 'null'
+    })
+    .join(', ')
 }
 
 /** ksqlDB's text of a parameter pattern (Java-ish: generics by letter). */
@@ -262,75 +289,112 @@ function signatureText(name: string, sig: Signature<unknown>): string {
   return `${name}(${ps.join(', ')})`
 }
 
-/** Picks the overload for `argTypes` (ksqlDB's UdfIndex), or throws ksqlDB's message. */
+const DESCRIBE_HINT = 'For detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;'
+
+/**
+ * Picks the overload for `argTypes` as ksqlDB's UdfIndex does, or throws ksqlDB's message. First
+ * without implicit casts, then with them (numbers widen INTEGER → BIGINT → DECIMAL → DOUBLE, a
+ * STRING becomes a DATE / TIME / TIMESTAMP). A NULL argument fits any parameter. Among the
+ * candidates a non-variadic signature beats a variadic one, then more parameters beat fewer, then
+ * fewer generic parameters beat more; a tie at the top is ambiguous.
+ */
 export function resolveSignature<R>(
   spec: FunctionSpec<R>,
   argTypes: readonly (Type | null)[],
   lambdas?: LambdaTyper,
+  args?: readonly Expr[],
 ): Match<R> {
-  let best: Match<R>[] = []
-  for (const sig of spec.signatures) {
-    const m = matchSignature(sig, argTypes, lambdas)
-    if (m === undefined) continue
-    if (best.length === 0 || m.cost < (best[0] as Match<R>).cost) best = [m]
-    else if (m.cost === (best[0] as Match<R>).cost) best.push(m)
-  }
-  const first = best[0]
-  if (first === undefined) {
-    const alternatives = spec.signatures.map((s) => signatureText(spec.name, s)).join('\n')
-    throw new SqlPlanError(
-      `Function '${spec.name}' does not accept parameters (${argsText(argTypes, 'null')}).\nValid alternatives are:\n${alternatives}`,
-    )
-  }
-  if (best.length > 1 && argTypes.some((t) => t === null)) {
-    const distinct = new Set(
-      best.map((b) => b.paramTypes.map((t) => (t === null ? '?' : typeToString(t))).join()),
-    )
-    if (distinct.size > 1) {
+  for (const allowCasts of [false, true]) {
+    const found: Match<R>[] = []
+    for (const sig of spec.signatures) {
+      const m = matchSignature(sig, argTypes, lambdas, args, allowCasts)
+      if (m !== undefined) found.push(m)
+    }
+    if (found.length === 0) continue
+    let best = found[0] as Match<R>
+    let tie = false
+    for (let i = 1; i < found.length; i++) {
+      const m = found[i] as Match<R>
+      const c = compareMatches(m, best)
+      if (c > 0) {
+        best = m
+        tie = false
+      } else if (c === 0) tie = true
+    }
+    if (tie) {
       throw new SqlPlanError(
-        `Function '${spec.name}' cannot be resolved due to ambiguous method parameters (${argsText(argTypes, 'null')}).`,
+        `Function '${spec.name}' cannot be resolved due to ambiguous method parameters (${argsText(argTypes, args)}).\n` +
+          'Use CAST() to explicitly cast your parameters to one of the supported function calls.\n' +
+          `Valid function calls are:\n${alternatives(spec)}\n${DESCRIBE_HINT}`,
       )
     }
+    return best
   }
-  return first
+  throw new SqlPlanError(
+    `Function '${spec.name}' does not accept parameters (${argsText(argTypes, args)}).\nValid alternatives are:\n${alternatives(spec)}\n${DESCRIBE_HINT}`,
+  )
 }
 
-/** How far `from` must widen to reach `to`: 0 equal, >0 widening, undefined impossible. */
-function widenCost(from: Type, to: Type): number | undefined {
-  if (typeEquals(from, to)) return 0
-  const rank = (t: Type): number =>
-    t.kind === 'INTEGER'
-      ? 1
-      : t.kind === 'BIGINT'
-        ? 2
-        : t.kind === 'DECIMAL'
-          ? 3
-          : t.kind === 'DOUBLE'
-            ? 4
-            : 0
-  const a = rank(from)
-  const b = rank(to)
-  if (a > 0 && b > 0) {
-    if (a < b) return b - a
-    if (a === 3 && b === 3) return 1 // DECIMAL(p, s) to another DECIMAL
-    return undefined
+function alternatives(spec: FunctionSpec<unknown>): string {
+  return spec.signatures.map((s) => signatureText(spec.name, s)).join('\n')
+}
+
+/** UdfIndex's order of candidates: >0 when `a` is preferred over `b`. */
+function compareMatches(a: Match<unknown>, b: Match<unknown>): number {
+  const va = a.sig.variadic === true ? 0 : 1
+  const vb = b.sig.variadic === true ? 0 : 1
+  if (va !== vb) return va - vb
+  if (a.sig.params.length !== b.sig.params.length) return a.sig.params.length - b.sig.params.length
+  return genericCount(b.sig) - genericCount(a.sig)
+}
+
+function genericCount(sig: Signature<unknown>): number {
+  let n = 0
+  for (const p of sig.params) if (hasGenerics(p)) n++
+  return n
+}
+
+function hasGenerics(p: ParamType): boolean {
+  switch (p.kind) {
+    case 'GENERIC':
+      return true
+    case 'GARRAY':
+      return hasGenerics(p.element)
+    case 'GMAP':
+      return hasGenerics(p.key) || hasGenerics(p.value)
+    case 'LAMBDA':
+      return p.params.some(hasGenerics) || hasGenerics(p.returns)
+    default:
+      return false
   }
-  if (from.kind === 'ARRAY' && to.kind === 'ARRAY') {
-    const c = widenCost(from.element, to.element)
-    return c === undefined ? undefined : c
-  }
-  if (from.kind === 'MAP' && to.kind === 'MAP') {
-    const k = widenCost(from.key, to.key)
-    const v = widenCost(from.value, to.value)
-    return k === undefined || v === undefined ? undefined : k + v
-  }
-  return undefined
+}
+
+const NUMERIC_RANK: Readonly<Partial<Record<Type['kind'], number>>> = {
+  INTEGER: 1,
+  BIGINT: 2,
+  DECIMAL: 3,
+  DOUBLE: 4,
+}
+
+/** SqlBaseType.canImplicitlyCast, applied through ARRAY / MAP element types. */
+export function canImplicitlyCast(from: Type, to: Type): boolean {
+  if (typeEquals(from, to)) return true
+  const a = NUMERIC_RANK[from.kind]
+  const b = NUMERIC_RANK[to.kind]
+  if (a !== undefined && b !== undefined) return a <= b
+  if (from.kind === 'STRING') return to.kind === 'DATE' || to.kind === 'TIME' || to.kind === 'TIMESTAMP'
+  if (from.kind === 'ARRAY' && to.kind === 'ARRAY') return canImplicitlyCast(from.element, to.element)
+  if (from.kind === 'MAP' && to.kind === 'MAP')
+    return canImplicitlyCast(from.key, to.key) && canImplicitlyCast(from.value, to.value)
+  return false
 }
 
 function matchSignature<R>(
   sig: Signature<R>,
   argTypes: readonly (Type | null)[],
   lambdas: LambdaTyper | undefined,
+  args: readonly Expr[] | undefined,
+  allowCasts: boolean,
 ): Match<R> | undefined {
   const n = sig.params.length
   const variadic = sig.variadic === true
@@ -339,20 +403,20 @@ function matchSignature<R>(
   const bindings: Bindings = new Map()
   const paramTypes: (Type | null)[] = new Array(argTypes.length).fill(null)
   const lambdaParams = new Map<number, readonly Type[]>()
-  let cost = variadic ? 1000 : 0
-  // Non-lambda arguments first (they bind generics), exact pass then widening pass per argument.
+  // Non-lambda arguments first (they bind generics).
   const lambdaIdx: number[] = []
   for (let i = 0; i < argTypes.length; i++) {
     const p = paramOf(i)
+    const isLambda = args?.[i]?.kind === 'Lambda'
     if (p.kind === 'LAMBDA') {
+      if (args !== undefined && !isLambda) return undefined
       lambdaIdx.push(i)
       continue
     }
+    if (isLambda) return undefined
     const a = argTypes[i] as Type | null
     if (a === null) continue
-    const c = bind(p, a, bindings)
-    if (c === undefined) return undefined
-    cost += c
+    if (!bind(p, a, bindings, allowCasts)) return undefined
   }
   for (let i = 0; i < argTypes.length; i++) {
     const p = paramOf(i)
@@ -369,11 +433,7 @@ function matchSignature<R>(
     }
     lambdaParams.set(i, ps)
     const bodyType = lambdas === undefined ? null : lambdas(i, ps)
-    if (bodyType !== null) {
-      const c = bind(p.returns, bodyType, bindings)
-      if (c === undefined) return undefined
-      cost += c
-    }
+    if (bodyType !== null && !bind(p.returns, bodyType, bindings, allowCasts)) return undefined
   }
   let returnType: Type | null
   if (typeof sig.returns === 'function') {
@@ -385,46 +445,44 @@ function matchSignature<R>(
     returnType = instantiate(sig.returns, bindings, null)
   }
   if (returnType === null) return undefined
-  return { sig, returnType, paramTypes, lambdaParams, cost }
+  return { sig, returnType, paramTypes, lambdaParams }
 }
 
-/** Matches `arg` against pattern `p`, binding generics; returns the widening cost. */
-function bind(p: ParamType, arg: Type, b: Bindings): number | undefined {
+/** Matches `arg` against pattern `p`, binding generics. */
+function bind(p: ParamType, arg: Type, b: Bindings, allowCasts: boolean): boolean {
   switch (p.kind) {
     case 'ANY':
-      return 0
+      return true
+    case 'INTERVAL_UNIT':
+      return false
     case 'GENERIC': {
       const bound = b.get(p.name)
       if (bound === undefined) {
         b.set(p.name, arg)
-        return 0
+        return true
       }
-      const c = widenCost(arg, bound)
-      if (c !== undefined) return c
+      if (typeEquals(arg, bound)) return true
+      if (!allowCasts) return false
+      if (canImplicitlyCast(arg, bound)) return true
       // A later argument may be wider (e.g. GREATEST(1, 2.5)): rebind to the wider type.
-      const back = widenCost(bound, arg)
-      if (back !== undefined) {
+      if (canImplicitlyCast(bound, arg)) {
         b.set(p.name, arg)
-        return back
+        return true
       }
-      return undefined
+      return false
     }
     case 'ANY_DECIMAL':
-      return arg.kind === 'DECIMAL' ? 0 : arg.kind === 'INTEGER' ? 2 : arg.kind === 'BIGINT' ? 1 : undefined
+      return arg.kind === 'DECIMAL' || (allowCasts && (arg.kind === 'INTEGER' || arg.kind === 'BIGINT'))
     case 'ANY_STRUCT':
-      return arg.kind === 'STRUCT' ? 0 : undefined
+      return arg.kind === 'STRUCT'
     case 'GARRAY':
-      return arg.kind === 'ARRAY' ? bind(p.element, arg.element, b) : undefined
-    case 'GMAP': {
-      if (arg.kind !== 'MAP') return undefined
-      const k = bind(p.key, arg.key, b)
-      const v = bind(p.value, arg.value, b)
-      return k === undefined || v === undefined ? undefined : k + v
-    }
+      return arg.kind === 'ARRAY' && bind(p.element, arg.element, b, allowCasts)
+    case 'GMAP':
+      return arg.kind === 'MAP' && bind(p.key, arg.key, b, allowCasts) && bind(p.value, arg.value, b, allowCasts)
     case 'LAMBDA':
-      return undefined
+      return false
     default:
-      return widenCost(arg, p)
+      return typeEquals(arg, p) || (allowCasts && canImplicitlyCast(arg, p))
   }
 }
 

@@ -78,6 +78,10 @@ export function errorMessages(caught: CaughtError): string[] {
   const message = errorMessage(err)
   const texts = [message]
   if (err instanceof SqlSyntaxError && err.summary !== message) texts.push(err.summary)
+  // ksqlDB wraps errors of its prepare phase (parse + AST building) in this prefix.
+  if (err instanceof SqlSyntaxError || (err instanceof EddyError && err.prepare)) {
+    texts.push(`Failed to prepare statement: ${message}`)
+  }
   const stmt = caught.statement?.trim()
   if (caught.phase === 'statement' && stmt !== undefined && stmt !== '') {
     const bare = stmt.endsWith(';') ? stmt.slice(0, -1) : stmt

@@ -235,7 +235,22 @@ export function decodeFrame(
     return new Uint8Array(ab, abOffset + s, n - 1)
   }
 
-  for (let i = 0; i < count && pushed < max; i++) {
+  const skip = Math.min(count, from - baseOffset)
+  for (let i = 0; i < skip; i++) {
+    // Records below `from`: step over them without making views.
+    uvarint()
+    let n = uvarint()
+    if (n > 0) p += n - 1
+    n = uvarint()
+    if (n > 0) p += n - 1
+    const hc = uvarint()
+    for (let j = 0; j < hc; j++) {
+      p += uvarint() - 1
+      n = uvarint()
+      if (n > 0) p += n - 1
+    }
+  }
+  for (let i = skip > 0 ? skip : 0; i < count && pushed < max; i++) {
     const offset = baseOffset + i
     const timestamp = baseTimestamp + unzigzag(uvarint())
     const key = bytes()
@@ -252,7 +267,6 @@ export function decodeFrame(
       }
       headers = hs
     }
-    if (offset < from) continue
     out.push({ topic, partition, offset, key, value, timestamp, headers })
     pushed++
   }

@@ -3,14 +3,14 @@ import { join } from 'node:path'
 import { type InRecord, TopicBackendError } from '../topic-backend.js'
 import type { PartitionLog } from './partition-log.js'
 import { checkFrame, decodeFrame, encodeFrames, peekFrame } from './record-codec.js'
-import { RecordChunks } from './record-chunks.js'
+import { FrameCache } from './frame-cache.js'
 
 export interface SegmentLogOptions {
   /** A segment is closed and a new one started once it would pass this size. Default 64 MiB. */
   readonly segmentBytes?: number
   /** One index entry per this many bytes of log (Kafka's index.interval.bytes). Default 4 KiB. */
   readonly indexIntervalBytes?: number
-  /** Recent records kept decoded in memory for consumers that keep up. Default 65 536. */
+  /** Recent records kept in memory (as their encoded frames) for consumers that keep up. Default 65 536. */
   readonly tailCacheRecords?: number
   /** fdatasync after every write (safe against power loss, much slower). Default false: like Kafka,
    * written data survives the process being killed; `close()` syncs. */
@@ -118,7 +118,7 @@ export class SegmentPartitionLog implements PartitionLog {
   readonly #fsync: boolean
   readonly #onVisible: () => void
   readonly #segments: Segment[]
-  readonly #tail: RecordChunks
+  readonly #tail: FrameCache
   #next: number
   #end: number
   #queue: WriteItem[] = []
@@ -147,7 +147,7 @@ export class SegmentPartitionLog implements PartitionLog {
     this.#segments = segments
     this.#next = end
     this.#end = end
-    this.#tail = new RecordChunks(end)
+    this.#tail = new FrameCache(end)
   }
 
   /** Opens (and recovers) the partition stored in `dir`, creating the directory if needed. */
@@ -232,9 +232,9 @@ export class SegmentPartitionLog implements PartitionLog {
       seg.size += frame.length
       const end = i + 1 < frames.length ? firstOffsets[i + 1]! : records[records.length - 1]!.offset + 1
       item = this.#enqueue(seg, frame, end)
+      this.#tail.append(frame, first, end)
     }
     this.#next += records.length
-    this.#tail.append(records)
     this.#tail.trim(this.#tailKeep)
     if (this.#writer === null) this.#writer = this.#drain()
     return item!.done
@@ -297,7 +297,7 @@ export class SegmentPartitionLog implements PartitionLog {
     const end = this.#end
     if (from >= end || this.#closed) return []
     const n = Math.min(max, end - from)
-    if (from >= this.#tail.start) return this.#tail.read(from, n)
+    if (from >= this.#tail.start) return this.#tail.read(this.#topic, this.#partition, from, n)
     return this.#readFiles(from, n).catch((e: unknown) => {
       // Files closed under a reader by close(): the consumer ends at its next check.
       if (this.#closed) return []
