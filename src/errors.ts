@@ -89,6 +89,21 @@ export class RecordError extends EddyError {
 }
 
 /** A bug in Eddy: an invariant that user input should never be able to break. */
+/**
+ * A failure that stops a running query (ksqlDB's StreamsException), e.g. an invalid timestamp
+ * with `ksql.timestamp.throw.on.invalid`. `record` says which record caused it.
+ */
+export class QueryRuntimeError extends EddyError {
+  readonly code = 'QUERY_RUNTIME'
+  override readonly name = 'QueryRuntimeError'
+  readonly record: RecordRef | undefined
+
+  constructor(message: string, record?: RecordRef, options?: { cause?: unknown }) {
+    super(message, options)
+    this.record = record
+  }
+}
+
 export class InternalError extends EddyError {
   readonly code = 'INTERNAL'
   override readonly name = 'InternalError'

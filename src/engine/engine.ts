@@ -605,6 +605,7 @@ export class Engine implements EngineApi {
       queryId,
       functions: this.functions,
       current: { topic: '', partition: 0, offset: 0 },
+      throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
       logError: (message, where) =>
         this.log.log({
           queryId,

@@ -268,6 +268,8 @@ export function paramTypeToString(p: ParamType): string {
       return 'STRUCT'
     case 'ANY':
       return 'ANY'
+    case 'INTERVAL_UNIT':
+      return 'INTERVALUNIT'
     case 'GARRAY':
       return `ARRAY<${paramTypeToString(p.element)}>`
     case 'GMAP':
@@ -492,6 +494,8 @@ function instantiate(p: ParamType, b: Bindings, arg: Type | null): Type | null {
     case 'ANY':
     case 'ANY_STRUCT':
       return arg
+    case 'INTERVAL_UNIT':
+      return null
     case 'ANY_DECIMAL':
       if (arg === null) return null
       return arg.kind === 'INTEGER' ? decimal(10, 0) : arg.kind === 'BIGINT' ? decimal(19, 0) : arg

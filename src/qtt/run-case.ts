@@ -2,6 +2,7 @@ import { parseStatements } from '../../grammar/parse.js'
 import type { Literal } from '../ast/expressions.js'
 import type { Statement } from '../ast/statements.js'
 import type { FormatSpec, SourceDef, WindowInfo } from '../catalog/source.js'
+import { decodeWindowedKey as decodeKey, encodeWindowedKey as encodeKey } from '../serde/windowed-key.js'
 import type { EngineApi, EngineOptions } from '../engine/engine.js'
 import { EddyError, SqlSyntaxError } from '../errors.js'
 import type {
@@ -300,46 +301,18 @@ export class TestBackend implements TopicBackend {
   }
 }
 
-// ---- windowed keys (Kafka Streams' layouts) ----
+// ---- windowed keys (Kafka Streams' layouts, src/serde/windowed-key.ts) ----
 
-function writeLong(view: DataView, at: number, v: number): void {
-  view.setBigInt64(at, BigInt(v))
-}
-
-/** Time window: inner key + start (8 bytes BE); session: inner key + end + start. */
 export function encodeWindowedKey(inner: Uint8Array | null, window: RecordWindow): Uint8Array {
-  const base = inner ?? new Uint8Array(0)
-  const extra = window.type === 'session' ? 16 : 8
-  const out = new Uint8Array(base.length + extra)
-  out.set(base, 0)
-  const view = new DataView(out.buffer)
-  if (window.type === 'session') {
-    writeLong(view, base.length, window.end)
-    writeLong(view, base.length + 8, window.start)
-  } else {
-    writeLong(view, base.length, window.start)
-  }
-  return out
+  return encodeKey(inner, window, window.type === 'session')
 }
 
-/** Splits a windowed key into its inner key and window (a time window's end is start + size). */
 export function decodeWindowedKey(
   bytes: Uint8Array,
   info: WindowInfo,
 ): { readonly inner: Uint8Array; readonly window: RecordWindow } {
-  const session = info.type === 'SESSION'
-  const extra = session ? 16 : 8
-  if (bytes.length < extra) throw new Error(`windowed key too short (${bytes.length} bytes)`)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const at = bytes.length - extra
-  const inner = bytes.subarray(0, at)
-  if (session) {
-    const end = Number(view.getBigInt64(at))
-    const start = Number(view.getBigInt64(at + 8))
-    return { inner, window: { start, end, type: 'session' } }
-  }
-  const start = Number(view.getBigInt64(at))
-  return { inner, window: { start, end: start + (info.sizeMs ?? 0), type: 'time' } }
+  const d = decodeKey(bytes, info)
+  return { inner: d.inner, window: { ...d.window, type: info.type === 'SESSION' ? 'session' : 'time' } }
 }
 
 // ---- topic formats ----

@@ -17,6 +17,8 @@ export interface Change {
    * key passes through unchanged, so the sink writes a null key again.
    */
   nullKey: boolean
+  /** The window of a windowed key (windowed sources and aggregations). */
+  window?: { readonly start: number; readonly end: number } | undefined
   /** Where the input record came from: processing-log entries cite it. */
   readonly topic: string
   readonly partition: number

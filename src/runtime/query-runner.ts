@@ -57,12 +57,18 @@ export class PersistentQuery {
     if (this.state !== 'RUNNING') return 0
     const offsets = await this.backend.committedOffsets(this.group, this.sourceTopic)
     let n = 0
-    for await (const batch of this.backend.consume(this.sourceTopic, {
-      offsets,
-      follow: false,
-      reset: this.reset,
-    })) {
-      n += await this.processBatch(batch)
+    try {
+      for await (const batch of this.backend.consume(this.sourceTopic, {
+        offsets,
+        follow: false,
+        reset: this.reset,
+      })) {
+        n += await this.processBatch(batch)
+      }
+    } catch (e) {
+      this.state = 'ERROR'
+      this.error = e as Error
+      throw e
     }
     return n
   }

@@ -1,4 +1,5 @@
-import { compareValues, valueEquals } from '../../expr/cast.js'
+import { compareValues, valueEquals, valueToString } from '../../expr/cast.js'
+import { Decimal } from '../../types/decimal.js'
 import { T, type Type } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
 import { P, type ScalarFunction, scalarFunction } from '../registry.js'
@@ -50,10 +51,9 @@ export function collectionFunctions(): ScalarFunction[] {
           params: [P.array(t)],
           returns: P.array(t),
           fn: (a) => {
-            const out: Value[] = []
-            for (const x of a as readonly Value[])
-              if (!out.some((y) => (x === null ? y === null : valueEquals(x, y)))) out.push(x)
-            return out
+            const set = new ValueSet()
+            for (const x of a as readonly Value[]) set.add(x)
+            return set.values()
           },
         },
       ],
@@ -72,13 +72,94 @@ export function collectionFunctions(): ScalarFunction[] {
         {
           params: [P.array(t)],
           returns: T.STRING,
-          fn: (a) => (a as readonly Value[]).map((x) => (x === null ? 'null' : String(x))).join(','),
+          make: (ps) => {
+            const text = joinElementText(ps[0] ?? null)
+            return (a) => (a as readonly Value[]).map(text).join(',')
+          },
         },
         {
           params: [P.array(t), T.STRING],
           returns: T.STRING,
-          fn: (a, d) =>
-            (a as readonly Value[]).map((x) => (x === null ? 'null' : String(x))).join(d as string),
+          nullSafe: true,
+          make: (ps) => {
+            const text = joinElementText(ps[0] ?? null)
+            return (a, d) => (a === null ? null : (a as readonly Value[]).map(text).join((d ?? '') as string))
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'array_concat',
+      signatures: [
+        {
+          params: [P.array(t), P.array(t)],
+          returns: P.array(t),
+          nullSafe: true,
+          fn: (a, b) => {
+            if (a === null && b === null) return null
+            return [...((a ?? []) as readonly Value[]), ...((b ?? []) as readonly Value[])]
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'array_union',
+      signatures: [
+        {
+          params: [P.array(t), P.array(t)],
+          returns: P.array(t),
+          fn: (a, b) => {
+            const set = new ValueSet()
+            for (const x of a as readonly Value[]) set.add(x)
+            for (const x of b as readonly Value[]) set.add(x)
+            return set.values()
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'array_intersect',
+      signatures: [
+        {
+          params: [P.array(t), P.array(t)],
+          returns: P.array(t),
+          fn: (a, b) => {
+            const right = new ValueSet()
+            for (const x of b as readonly Value[]) right.add(x)
+            const out = new ValueSet()
+            for (const x of a as readonly Value[]) if (right.has(x)) out.add(x)
+            return out.values()
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'array_except',
+      signatures: [
+        {
+          params: [P.array(t), P.array(t)],
+          returns: P.array(t),
+          fn: (a, b) => {
+            const right = new ValueSet()
+            for (const x of b as readonly Value[]) right.add(x)
+            const out = new ValueSet()
+            for (const x of a as readonly Value[]) if (!right.has(x)) out.add(x)
+            return out.values()
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'array_remove',
+      signatures: [
+        {
+          params: [P.array(t), t],
+          returns: P.array(t),
+          nullSafe: true,
+          fn: (a, victim) =>
+            a === null
+              ? null
+              : (a as readonly Value[]).filter((x) => !(x === null ? victim === null : javaEquals(x, victim))),
         },
       ],
     }),
@@ -184,8 +265,11 @@ export function collectionFunctions(): ScalarFunction[] {
         {
           params: [P.array(t), u, P.lambda([u, t], u)],
           returns: u,
+          nullSafe: true,
           fn: (a, init, f) => {
-            let acc = init
+            if (init === null) return null
+            if (a === null) return init
+            let acc: Value = init
             for (const x of a as readonly Value[]) acc = asFn(f)(acc, x)
             return acc
           },
@@ -193,8 +277,11 @@ export function collectionFunctions(): ScalarFunction[] {
         {
           params: [P.map(k, v), u, P.lambda([u, k, v], u)],
           returns: u,
+          nullSafe: true,
           fn: (m, init, f) => {
-            let acc = init
+            if (init === null) return null
+            if (m === null) return init
+            let acc: Value = init
             for (const [x, y] of m as ReadonlyMap<Value, Value>) acc = asFn(f)(acc, x, y)
             return acc
           },
@@ -216,4 +303,69 @@ function extreme(a: readonly Value[], sign: number): Value {
   let best: Value = null
   for (const x of a) if (x !== null && (best === null || compareValues(x, best) * sign > 0)) best = x
   return best
+}
+
+/** Java's `Objects.equals` on two values of one SQL type (DECIMAL compares scale too; NaN equals NaN). */
+export function javaEquals(a: Value, b: Value): boolean {
+  if (a instanceof Decimal && b instanceof Decimal) return a.equals(b)
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || a === b
+  return valueEquals(a, b)
+}
+
+/**
+ * An insertion-ordered set of values with Java `equals` semantics (LinkedHashSet): primitives
+ * hash by value, other values are compared one by one.
+ */
+export class ValueSet {
+  private readonly keys = new Set<unknown>()
+  private readonly others: Value[] = []
+  private readonly order: Value[] = []
+
+  private static keyOf(v: Value): unknown {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v
+    if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : v
+    if (v instanceof Decimal) return `D${v.unscaled}e${v.scale}`
+    return undefined
+  }
+
+  has(v: Value): boolean {
+    const k = ValueSet.keyOf(v)
+    if (k !== undefined) return this.keys.has(k)
+    return this.others.some((o) => javaEquals(o, v))
+  }
+
+  add(v: Value): void {
+    if (this.has(v)) return
+    const k = ValueSet.keyOf(v)
+    if (k !== undefined) this.keys.add(k)
+    else this.others.push(v)
+    this.order.push(v)
+  }
+
+  values(): Value[] {
+    return this.order
+  }
+}
+
+const JAVA_CLASS: Readonly<Partial<Record<Type['kind'], string>>> = {
+  ARRAY: 'java.util.ArrayList',
+  MAP: 'java.util.HashMap',
+  STRUCT: 'org.apache.kafka.connect.data.Struct',
+  BYTES: 'java.nio.HeapByteBuffer',
+  DATE: 'java.sql.Date',
+  TIME: 'java.sql.Time',
+  TIMESTAMP: 'java.sql.Timestamp',
+}
+
+/** How ARRAY_JOIN writes one element: Java's toString of the primitives, an error otherwise. */
+function joinElementText(arrayType: Type | null): (x: Value) => string {
+  const et = arrayType?.kind === 'ARRAY' ? arrayType.element : null
+  const cls = et === null ? undefined : JAVA_CLASS[et.kind]
+  if (cls !== undefined) {
+    return (x) => {
+      if (x === null) return 'null'
+      throw new Error(`error: hit element of type ${cls} which is currently not supported`)
+    }
+  }
+  return (x) => valueToString(x, et)
 }

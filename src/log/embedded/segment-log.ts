@@ -38,6 +38,20 @@ interface Segment {
   opening: Promise<FileHandle> | null
 }
 
+/** Bytes `[position, position + len)` of a segment file (written, so never changing). */
+interface ReadChunk {
+  readonly segment: Segment
+  readonly position: number
+  readonly buf: Buffer
+  readonly len: number
+}
+
+/** True if a whole frame starts at `p` in `buf[0, len)`. */
+function wholeFrameAt(buf: Buffer, p: number, len: number): boolean {
+  const h = peekFrame(buf, p, len)
+  return h !== null && p + h.length <= len
+}
+
 interface WriteItem {
   readonly segment: Segment
   readonly buffers: Buffer[]
@@ -126,6 +140,8 @@ export class SegmentPartitionLog implements PartitionLog {
   #failure: unknown = null
   #closed = false
   readonly #cursors = new Map<number, { segment: Segment; position: number }>()
+  /** The last bytes read from a segment file: consumers reading in small batches reuse them. */
+  #chunk: ReadChunk | null = null
 
   private constructor(
     dir: string,
@@ -326,21 +342,16 @@ export class SegmentPartitionLog implements PartitionLog {
         position = 0
         continue
       }
-      const file = await this.#fileForRead(seg)
-      if (this.#closed) return out
-      let buf = Buffer.allocUnsafe(Math.min(READ_BYTES, limit - position))
-      let len = await readFully(file, buf, position)
-      let p = 0
-      let header = peekFrame(buf, 0, len)
-      if (header !== null && header.length > len) {
-        // One frame bigger than a read: read exactly that frame.
-        buf = Buffer.allocUnsafe(header.length)
-        len = await readFully(file, buf, position)
+      let chunk = this.#chunk
+      let p = chunk === null || chunk.segment !== seg ? -1 : position - chunk.position
+      if (p < 0 || !wholeFrameAt(chunk!.buf, p, chunk!.len)) {
+        chunk = await this.#readChunk(seg, position, limit)
+        if (chunk === null) return out
+        p = 0
       }
-      header = peekFrame(buf, 0, len)
-      if (header === null || header.length > len) {
-        throw new TopicBackendError('CORRUPT', `Short read in ${seg.logPath} at byte ${position}`)
-      }
+      const buf = chunk!.buf
+      const len = chunk!.len
+      const start = p
       while (out.length < max) {
         const h = peekFrame(buf, p, len)
         if (h === null || p + h.length > len) break
@@ -351,7 +362,7 @@ export class SegmentPartitionLog implements PartitionLog {
         if (want < frameEnd) break
         p += h.length
       }
-      position += p
+      position += p - start
     }
     if (segIdx < this.#segments.length) {
       if (this.#cursors.size >= CURSORS) this.#cursors.delete(this.#cursors.keys().next().value!)
@@ -359,6 +370,26 @@ export class SegmentPartitionLog implements PartitionLog {
     }
     this.#cursors.delete(from)
     return out
+  }
+
+  /** Reads the bytes of `seg` from `position` (at least one whole frame) and keeps them as `#chunk`. */
+  async #readChunk(seg: Segment, position: number, limit: number): Promise<ReadChunk | null> {
+    const file = await this.#fileForRead(seg)
+    if (this.#closed) return null
+    let buf = Buffer.allocUnsafe(Math.min(READ_BYTES, limit - position))
+    let len = await readFully(file, buf, position)
+    const header = peekFrame(buf, 0, len)
+    if (header !== null && header.length > len) {
+      // One frame bigger than a read: read exactly that frame.
+      buf = Buffer.allocUnsafe(header.length)
+      len = await readFully(file, buf, position)
+    }
+    if (!wholeFrameAt(buf, 0, len)) {
+      throw new TopicBackendError('CORRUPT', `Short read in ${seg.logPath} at byte ${position}`)
+    }
+    const chunk: ReadChunk = { segment: seg, position, buf, len }
+    this.#chunk = chunk
+    return chunk
   }
 
   async #fileForRead(seg: Segment): Promise<FileHandle> {
@@ -387,6 +418,7 @@ export class SegmentPartitionLog implements PartitionLog {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#chunk = null
     while (this.#writer !== null) await this.#writer
     const active = this.#segments[this.#segments.length - 1]
     if (active?.file != null && this.#failure === null) await active.file.sync()

@@ -73,6 +73,7 @@ export function toSteps(plan: LogicalPlan): Step {
         },
         ...(t.timestampColumn !== undefined ? { timestampColumn: t.timestampColumn } : {}),
         ...(t.timestampFormat !== undefined ? { timestampFormat: t.timestampFormat } : {}),
+        ...(t.window !== undefined ? { window: t.window } : {}),
       }
       return sink
     }

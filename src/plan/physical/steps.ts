@@ -69,6 +69,8 @@ export interface SinkStep {
   readonly sinkName: string
   readonly topicName: string
   readonly formats: TopicFormats
+  /** Windowed sink: keys carry their window. */
+  readonly window?: WindowInfo
   readonly timestampColumn?: string
   readonly timestampFormat?: string
 }

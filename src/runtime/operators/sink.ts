@@ -1,6 +1,7 @@
 import type { OutRecord, RecordHeader } from '../../log/topic-backend.js'
 import type { SinkStep, StepColumn } from '../../plan/physical/steps.js'
 import { createSerde, type RowSerde } from '../../serde/serde.js'
+import { encodeWindowedKey } from '../../serde/windowed-key.js'
 import type { Column } from '../../types/schema.js'
 import type { Value } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
@@ -19,6 +20,8 @@ export class SinkOperator implements Operator {
   private readonly keyIdx: number[]
   private readonly valueIdx: number[]
   private readonly readTs: ((row: readonly Value[]) => number | null) | undefined
+  /** Windowed sink: whether its windows are sessions (key layout); undefined when not windowed. */
+  private readonly session: boolean | undefined
 
   constructor(
     step: SinkStep,
@@ -38,6 +41,7 @@ export class SinkOperator implements Operator {
         this.valueIdx.push(i)
       }
     })
+    this.session = step.window === undefined ? undefined : step.window.type === 'SESSION'
     const f = step.formats
     this.keySerde = createSerde(f.keyFormat, keyCols, keyOptions(f.keyFeatures.wrapSingle))
     this.valueSerde = createSerde(f.valueFormat, valueCols, valueOptions(f.valueFeatures.wrapSingle))
@@ -62,6 +66,9 @@ export class SinkOperator implements Operator {
     } catch (e) {
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
       return
+    }
+    if (this.session !== undefined && c.window !== undefined && key !== null) {
+      key = encodeWindowedKey(key, c.window, this.session)
     }
     let ts = c.ts
     if (this.readTs !== undefined && !c.tombstone) {

@@ -1,6 +1,8 @@
+import { QueryRuntimeError } from '../../errors.js'
 import type { InRecord } from '../../log/topic-backend.js'
 import type { SourceStep } from '../../plan/physical/steps.js'
 import { createSerde, type RowSerde } from '../../serde/serde.js'
+import { decodeWindowedKey, type WindowBounds } from '../../serde/windowed-key.js'
 import { type Column, HEADERS_TYPE, valueBodyColumns } from '../../types/schema.js'
 import type { Row, Value } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
@@ -53,8 +55,15 @@ export class SourceOperator {
     cur.offset = r.offset
     let key: Value[] | null
     let value: Value[] | null
+    let window: WindowBounds | undefined
+    let keyBytes = r.key
     try {
-      key = this.keyCount === 0 ? null : this.keySerde.deserialize(r.key)
+      if (this.step.window !== undefined && keyBytes !== null) {
+        const split = decodeWindowedKey(keyBytes, this.step.window)
+        keyBytes = split.inner
+        window = split.window
+      }
+      key = this.keyCount === 0 ? null : this.keySerde.deserialize(keyBytes)
     } catch (e) {
       this.ctx.logError(`Failed to deserialize key from topic: ${r.topic}. ${(e as Error).message}`, r)
       return
@@ -71,14 +80,22 @@ export class SourceOperator {
     let ts = r.timestamp
     if (this.readTs !== undefined && !tombstone) {
       let t: number | null
+      let problem: string | undefined
       try {
         t = this.readTs(key, value)
+        if (t === null || t < 0) problem = `invalid timestamp ${String(t)}`
       } catch (e) {
-        this.ctx.logError(`Failed to extract timestamp: ${(e as Error).message}`, r)
-        return
+        t = null
+        problem = (e as Error).message
       }
-      if (t === null || t < 0) {
-        this.ctx.logError(`Failed to extract timestamp: invalid timestamp ${String(t)}`, r)
+      if (problem !== undefined || t === null) {
+        if (this.ctx.throwOnInvalidTimestamp === true) {
+          throw new QueryRuntimeError(
+            `Fatal user code error in TimestampExtractor callback for record ${r.topic}-${r.partition}@${r.offset}: ${problem ?? ''}`,
+            r,
+          )
+        }
+        this.ctx.logError(`Failed to extract timestamp: ${problem ?? ''}`, r)
         return
       }
       ts = t
@@ -87,12 +104,14 @@ export class SourceOperator {
     const row: Row = new Array(getters.length)
     for (let i = 0; i < getters.length; i++) row[i] = (getters[i] as Getter)(key, value, r)
     if (ts !== r.timestamp) setRowtime(row, this.step, ts)
+    if (window !== undefined) setWindow(row, this.step, window)
     const c: Change = {
       row,
       ts,
       headers: r.headers,
       tombstone,
       nullKey: r.key === null,
+      window,
       topic: r.topic,
       partition: r.partition,
       offset: r.offset,
@@ -103,6 +122,14 @@ export class SourceOperator {
   onControl(m: Control): void {
     this.downstream.onControl(m)
   }
+}
+
+function setWindow(row: Row, step: SourceStep, w: WindowBounds): void {
+  step.columns.forEach((c, i) => {
+    if (c.namespace !== 'PSEUDO') return
+    if (c.name === 'WINDOWSTART') row[i] = BigInt(w.start)
+    else if (c.name === 'WINDOWEND') row[i] = BigInt(w.end)
+  })
 }
 
 function setRowtime(row: Row, step: SourceStep, ts: number): void {
