@@ -18,6 +18,8 @@ export abstract class EddyError extends Error {
    * rather than from planning it; ksqlDB reports those as "Failed to prepare statement: ...".
    */
   prepare = false
+  /** The statement text that failed, when a script of several statements was executed. */
+  statement: string | undefined
 }
 
 /** Marks `err` as a statement-preparation error (see `EddyError.prepare`) and returns it. */

@@ -165,7 +165,14 @@ export class Engine implements EngineApi {
     })
     const results: StatementResult[] = []
     try {
-      for (const p of parsed) results.push(await this.executeStatement(p.statement, p.text))
+      for (const p of parsed) {
+        try {
+          results.push(await this.executeStatement(p.statement, p.text))
+        } catch (err) {
+          if (err instanceof EddyError && err.statement === undefined) err.statement = p.text
+          throw err
+        }
+      }
     } finally {
       this.persist()
     }

@@ -4,6 +4,7 @@ import { datetimeFunctions } from './scalar/datetime.js'
 import { mathFunctions } from './scalar/math.js'
 import { nullFunctions } from './scalar/nulls.js'
 import { stringFunctions } from './scalar/string.js'
+import { cubeExplodeFunction } from './table/cube.js'
 import { explodeFunction } from './table/explode.js'
 
 /** A fresh registry with every builtin function. */
@@ -19,5 +20,6 @@ export function builtinFunctions(): FunctionRegistry {
     r.registerScalar(f)
   }
   r.registerTable(explodeFunction())
+  r.registerTable(cubeExplodeFunction())
   return r
 }

@@ -654,6 +654,9 @@ async function compareOutputs(
 
 /** The statement an error's position points into (statements joined with "\n", one per line or more). */
 function statementAt(statements: readonly string[], error: unknown): string | undefined {
+  const text = (error as { statement?: unknown }).statement
+  const bare = (s: string): string => s.trim().replace(/;$/, '').trim()
+  if (typeof text === 'string') return statements.find((s) => bare(s) === bare(text)) ?? text
   const span = (error as { span?: { start: { offset: number } } }).span
   if (span === undefined) return undefined
   let offset = 0

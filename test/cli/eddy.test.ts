@@ -190,9 +190,25 @@ describe('eddy qtt --parse-only', () => {
     expect(lines.at(-1)).toBe('parse: 2 passed, 2 failed, 1 skipped')
   })
 
+  it('without --parse-only runs the cases on the engine', () => {
+    const r = eddy(['qtt', '--json', suite()])
+    expect(r.status).toBe(0)
+    const report = JSON.parse(r.stdout) as { cases: { name: string; status: string }[] }
+    expect(Object.fromEntries(report.cases.map((x) => [x.name, x.status]))).toEqual({
+      'tiny - select - JSON': 'pass',
+      'tiny - select - DELIMITED': 'fail',
+      'tiny - typo': 'pass',
+      'tiny - parses after all': 'fail',
+      'tiny - off': 'skip',
+    })
+    expect(eddy(['qtt', suite()]).stdout.trimEnd().split('\n').at(-1)).toBe(
+      'qtt: 2 passed, 2 failed, 0 unsupported, 1 skipped',
+    )
+  })
+
   it.each([
-    ['without --parse-only', ['qtt', '/tmp']],
     ['on a missing path', ['qtt', '--parse-only', '/no/such/dir']],
+    ['on a missing path (full run)', ['qtt', '/no/such/dir']],
   ])('exits 2 %s', (_, args) => {
     const r = eddy(args)
     expect(r.status).toBe(2)

@@ -146,6 +146,10 @@ describe('errorMessages', () => {
     expect(texts).toContain(
       "Column 'X' cannot be resolved.\nStatement: CREATE STREAM S (A INT) WITH (kafka_topic='t', value_format='JSON')",
     )
-    expect(errorMessages(atStatement(syntax))).toEqual([syntax.message, syntax.summary])
+    expect(errorMessages(atStatement(syntax))).toEqual([
+      syntax.message,
+      syntax.summary,
+      `Failed to prepare statement: ${syntax.message}`,
+    ])
   })
 })

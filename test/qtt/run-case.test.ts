@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { SourceDef } from '../../src/catalog/source.js'
 import type { EngineApi, EngineOptions } from '../../src/engine/engine.js'
 import type { StatementResult } from '../../src/engine/results.js'
-import { RecordError, SqlPlanError } from '../../src/errors.js'
+import { EddyError, RecordError, SqlPlanError } from '../../src/errors.js'
 import { EmbeddedBackend } from '../../src/log/embedded/embedded-backend.js'
 import type { TopicBackend } from '../../src/log/topic-backend.js'
 import { parseTestFile } from '../../src/qtt/load.js'
@@ -65,7 +65,22 @@ class FakeEngine implements EngineApi {
     }
   }
 
-  async execute(sql: string): Promise<StatementResult[]> {
+  /** Like the engine: a script runs statement by statement (here: one per line). */
+  async execute(script: string): Promise<StatementResult[]> {
+    const results: StatementResult[] = []
+    for (const sql of script.split('\n')) {
+      if (sql.trim() === '') continue
+      try {
+        results.push(...(await this.executeOne(sql)))
+      } catch (err) {
+        if (err instanceof EddyError) err.statement = sql
+        throw err
+      }
+    }
+    return results
+  }
+
+  private async executeOne(sql: string): Promise<StatementResult[]> {
     if (sql.includes('PLAN_ERROR')) throw new SqlPlanError("Column 'PLAN_ERROR' cannot be resolved.")
     if (sql.includes('HANG')) this.hang = true
     const csas = /CREATE STREAM (\w+) AS SELECT \* FROM (\w+)/i.exec(sql)

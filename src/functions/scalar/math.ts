@@ -1,6 +1,7 @@
-import { javaDoubleToString } from '../../expr/cast.js'
+import { compareValues, doubleToLong, javaDoubleToString } from '../../expr/cast.js'
 import { Decimal } from '../../types/decimal.js'
 import { decimal, T, type Type } from '../../types/type.js'
+import type { Value } from '../../types/values.js'
 import { P, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** Math functions: ABS, CEIL, FLOOR, ROUND, SQRT, SIGN, RANDOM, EXP, LN, POWER, GEO_DISTANCE, ... */
@@ -146,14 +147,42 @@ export function mathFunctions(): ScalarFunction[] {
     scalarFunction({
       name: 'LOG',
       signatures: [
-        { params: [T.DOUBLE], returns: T.DOUBLE, fn: (x) => Math.log10(x as number) },
+        { params: [T.INTEGER], returns: T.DOUBLE, fn: (x) => Math.log(x as number) },
+        { params: [T.BIGINT], returns: T.DOUBLE, fn: (x) => Math.log(Number(x)) },
+        { params: [T.DOUBLE], returns: T.DOUBLE, fn: (x) => Math.log(x as number) },
+        { params: [T.INTEGER, T.INTEGER], returns: T.DOUBLE, fn: (b, x) => logBase(b as number, x as number) },
         {
-          params: [T.DOUBLE, T.DOUBLE],
+          params: [T.BIGINT, T.BIGINT],
           returns: T.DOUBLE,
-          fn: (b, x) => Math.log(x as number) / Math.log(b as number),
+          fn: (b, x) => logBase(Number(b), Number(x)),
+        },
+        { params: [T.DOUBLE, T.DOUBLE], returns: T.DOUBLE, fn: (b, x) => logBase(b as number, x as number) },
+      ],
+    }),
+    scalarFunction({
+      name: 'trunc',
+      signatures: [
+        { params: [T.BIGINT], returns: T.BIGINT, fn: (x) => x },
+        { params: [T.INTEGER], returns: T.BIGINT, fn: (x) => BigInt(x as number) },
+        { params: [T.DOUBLE], returns: T.BIGINT, fn: (x) => doubleToLong(x as number) },
+        {
+          params: [T.DOUBLE, T.INTEGER],
+          returns: T.DOUBLE,
+          fn: (x, n) => truncDecimal(doubleToDecimal(x as number), n as number).toNumber(),
+        },
+        {
+          params: [P.anyDecimal],
+          returns: decimalReturn((t) => decimal(Math.max(t.precision - t.scale, 1), 0)),
+          fn: (x) => truncDecimal(x as Decimal, 0),
+        },
+        {
+          params: [P.anyDecimal, T.INTEGER],
+          returns: decimalReturn((t) => t),
+          fn: (x, n) => truncDecimal(x as Decimal, n as number).setScale((x as Decimal).scale),
         },
       ],
     }),
+    ...(['least', 'greatest'] as const).map((name) => extremeFunction(name, name === 'least' ? -1 : 1)),
     scalarFunction({
       name: 'POWER',
       signatures: [
@@ -227,38 +256,110 @@ export function mathFunctions(): ScalarFunction[] {
         {
           params: [T.DOUBLE, T.DOUBLE, T.DOUBLE, T.DOUBLE, T.STRING],
           returns: T.DOUBLE,
-          fn: (a, b, c, d, u) => geoDistance(a as number, b as number, c as number, d as number, u as string),
+          nullSafe: true,
+          fn: (a, b, c, d, u) =>
+            a === null || b === null || c === null || d === null
+              ? null
+              : geoDistance(a as number, b as number, c as number, d as number, u as string | null),
         },
       ],
     }),
   ]
 }
 
+const GEO_MILES = ['mi', 'mile', 'miles']
+const GEO_KMS = ['km', 'kilometer', 'kilometers', 'kilometre', 'kilometres']
+const DEGREES_TO_RADIANS = 0.017453292519943295
+
 /** ksqlDB's GeoDistance: haversine on a sphere of radius 6371 km (3959 miles). */
-function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, unit: string): number {
-  const u = unit.toLowerCase()
-  let radius: number
-  if (u === 'km' || u === 'kilometers' || u === 'kilometres' || u === 'kilometer' || u === 'kilometre')
-    radius = 6371
-  else if (u === 'mi' || u === 'miles' || u === 'mile') radius = 3959
-  else
+function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, unit: string | null): number {
+  if (lat1 < -90 || lat2 < -90 || lat1 > 90 || lat2 > 90)
+    throw new Error('valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees')
+  if (lon1 < -180 || lon2 < -180 || lon1 > 180 || lon2 > 180)
     throw new Error(
-      `GeoDistance function units parameter must be one of 'MI', 'MILES', 'KM', 'KILOMETERS'. Got: ${unit}`,
+      'valid longitude values for GeoDistance function are in the range of -180 to +180 decimal degrees',
     )
-  for (const [v, lim, what] of [
-    [lat1, 90, 'latitude'],
-    [lat2, 90, 'latitude'],
-    [lon1, 180, 'longitude'],
-    [lon2, 180, 'longitude'],
-  ] as const) {
-    if (v < -lim || v > lim)
+  let radius = 6371
+  const u = unit === null ? '' : unit.trim().toLowerCase()
+  if (u !== '') {
+    if (GEO_MILES.includes(u)) radius = 3959
+    else if (!GEO_KMS.includes(u)) {
+      const all = [...GEO_MILES, ...GEO_KMS]
       throw new Error(
-        `valid ${what} values for GeoDistance function are in the range of -${lim} to ${lim} decimal degrees`,
+        `GeoDistance function units parameter must be one of ${all.slice(0, -1).join(', ')} or ${all[all.length - 1]}. Values are case-insensitive.`,
       )
+    }
   }
-  const toRad = (x: number) => (x * Math.PI) / 180
-  const dLat = toRad(lat2 - lat1)
-  const dLon = toRad(lon2 - lon1)
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(toRad(lat1)) * Math.cos(toRad(lat2)) * Math.sin(dLon / 2) ** 2
-  return 2 * radius * Math.asin(Math.sqrt(a))
+  const haversin = (x: number) => Math.sin(x / 2) ** 2
+  const dLat = (lat2 - lat1) * DEGREES_TO_RADIANS
+  const dLon = (lon2 - lon1) * DEGREES_TO_RADIANS
+  const a =
+    haversin(dLat) + haversin(dLon) * Math.cos(lat1 * DEGREES_TO_RADIANS) * Math.cos(lat2 * DEGREES_TO_RADIANS)
+  return 2 * Math.asin(Math.sqrt(a)) * radius
+}
+
+/** ksqlDB's Log with a base: NaN for a base <= 0 or 1. */
+function logBase(base: number, x: number): number {
+  if (base <= 0 || base === 1) return Number.NaN
+  return Math.log(x) / Math.log(base)
+}
+
+/** BigDecimal.valueOf(double). */
+function doubleToDecimal(d: number): Decimal {
+  if (!Number.isFinite(d)) throw new Error(`Character ${d} is neither a decimal digit number`)
+  return Decimal.parse(javaDoubleToString(d))
+}
+
+/** BigDecimal.setScale(places, DOWN), as a decimal of scale max(places, 0). */
+function truncDecimal(d: Decimal, places: number): Decimal {
+  if (places >= d.scale) return d.setScale(places)
+  const q = d.unscaled / 10n ** BigInt(d.scale - places)
+  if (places >= 0) return new Decimal(q, places)
+  return new Decimal(q * 10n ** BigInt(-places), 0)
+}
+
+/** DecimalUtil.widen: enough integer digits and scale for both. */
+function widenDecimal(a: DecimalT, b: DecimalT): DecimalT {
+  const scale = Math.max(a.scale, b.scale)
+  return { kind: 'DECIMAL', precision: Math.max(a.precision - a.scale, b.precision - b.scale) + scale, scale }
+}
+
+/** LEAST / GREATEST: the lowest / highest non-NULL argument, NULL when all are NULL. */
+function extremeFunction(name: string, sign: number): ScalarFunction {
+  const pick = (...xs: Value[]): Value => {
+    let best: Value = null
+    for (const x of xs) if (x !== null && (best === null || compareValues(x, best) * sign > 0)) best = x
+    return best
+  }
+  const plain = (t: Type) => ({ params: [t, t], variadic: true, returns: t, nullSafe: true, fn: pick })
+  return scalarFunction({
+    name,
+    signatures: [
+      plain(T.INTEGER),
+      plain(T.BIGINT),
+      plain(T.DOUBLE),
+      plain(T.STRING),
+      plain(T.BYTES),
+      plain(T.DATE),
+      plain(T.TIME),
+      plain(T.TIMESTAMP),
+      {
+        params: [P.anyDecimal, P.anyDecimal],
+        variadic: true,
+        nullSafe: true,
+        returns: (args) => {
+          let out: DecimalT | undefined
+          for (const a of args) if (a?.kind === 'DECIMAL') out = out === undefined ? a : widenDecimal(out, a)
+          return out ?? decimal(10, 0)
+        },
+        make: (_ps, ret) => {
+          const scale = ret.kind === 'DECIMAL' ? ret.scale : 0
+          return (...xs) => {
+            const r = pick(...xs)
+            return r === null ? null : (r as Decimal).setScale(scale)
+          }
+        },
+      },
+    ],
+  })
 }

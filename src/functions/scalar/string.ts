@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { bytesToBase64 } from '../../expr/cast.js'
 import { T } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
@@ -203,12 +204,28 @@ export function stringFunctions(): ScalarFunction[] {
       ],
     }),
     scalarFunction({
-      name: 'INSTR',
+      name: 'instr',
       signatures: [
         {
           params: [T.STRING, T.STRING],
           returns: T.INTEGER,
-          fn: (s, sub) => (s as string).indexOf(sub as string) + 1,
+          nullSafe: true,
+          fn: (s, sub) => instr(s as string | null, sub as string | null, 1, 1),
+        },
+        {
+          params: [T.STRING, T.STRING, T.INTEGER],
+          returns: T.INTEGER,
+          nullSafe: true,
+          fn: (s, sub, pos) => (pos === null ? null : instr(s as string | null, sub as string | null, pos as number, 1)),
+        },
+        {
+          params: [T.STRING, T.STRING, T.INTEGER, T.INTEGER],
+          returns: T.INTEGER,
+          nullSafe: true,
+          fn: (s, sub, pos, occ) =>
+            pos === null || occ === null
+              ? null
+              : instr(s as string | null, sub as string | null, pos as number, occ as number),
         },
       ],
     }),
@@ -250,7 +267,7 @@ export function stringFunctions(): ScalarFunction[] {
       ],
     }),
     scalarFunction({
-      name: 'SPLIT',
+      name: 'split',
       signatures: [
         {
           params: [T.STRING, T.STRING],
@@ -258,9 +275,141 @@ export function stringFunctions(): ScalarFunction[] {
           fn: (s, d) => {
             const str = s as string
             const delim = d as string
-            if (delim === '') return [...str]
+            if (delim === '') return str === '' ? [''] : str.split('')
             return str.split(delim) as Value[]
           },
+        },
+        {
+          params: [T.BYTES, T.BYTES],
+          returns: { kind: 'ARRAY', element: T.BYTES },
+          fn: (b, d) => splitBytes(b as Uint8Array, d as Uint8Array),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'split_to_map',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING, T.STRING],
+          returns: { kind: 'MAP', key: T.STRING, value: T.STRING },
+          fn: (s, e, kv) => {
+            const entryDelim = e as string
+            const kvDelim = kv as string
+            if (entryDelim === '' || kvDelim === '' || entryDelim === kvDelim) return null
+            const out = new Map<Value, Value>()
+            for (const entry of (s as string).split(entryDelim)) {
+              if (entry === '' || !entry.includes(kvDelim)) continue
+              const parts = entry.split(kvDelim)
+              out.set(parts[0] as string, parts[1] as string)
+            }
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'initcap',
+      signatures: [
+        {
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => {
+            let out = ''
+            for (const m of (s as string).toLowerCase().matchAll(INITCAP_WORD)) {
+              const part = m[0]
+              out += part.substring(0, 1).toUpperCase() + part.substring(1)
+            }
+            return out
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'md5',
+      signatures: [
+        {
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => createHash('md5').update(s as string, 'utf8').digest('hex'),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'ELT',
+      signatures: [
+        {
+          params: [T.INTEGER, T.STRING],
+          variadic: true,
+          returns: T.STRING,
+          nullSafe: true,
+          fn: (n, ...xs) => {
+            if (n === null) return null
+            const i = n as number
+            return i < 1 || i > xs.length ? null : (xs[i - 1] ?? null)
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FIELD',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          variadic: true,
+          returns: T.INTEGER,
+          nullSafe: true,
+          fn: (str, ...xs) => (str === null ? 0 : xs.indexOf(str) + 1),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'regexp_extract',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.STRING,
+          fn: (p, s) => regexpExtract(p as string, s as string, 0),
+        },
+        {
+          params: [T.STRING, T.STRING, T.INTEGER],
+          returns: T.STRING,
+          fn: (p, s, g) => regexpExtract(p as string, s as string, g as number),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'regexp_extract_all',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: { kind: 'ARRAY', element: T.STRING },
+          fn: (p, s) => regexpExtractAll(p as string, s as string, 0),
+        },
+        {
+          params: [T.STRING, T.STRING, T.INTEGER],
+          returns: { kind: 'ARRAY', element: T.STRING },
+          fn: (p, s, g) => regexpExtractAll(p as string, s as string, g as number),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'regexp_replace',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING, T.STRING],
+          returns: T.STRING,
+          fn: (s, p, r) =>
+            (s as string).replace(javaRegex(p as string, 'g'), javaReplacement(r as string)),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'regexp_split_to_array',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: { kind: 'ARRAY', element: T.STRING },
+          fn: (s, p) => regexpSplit(s as string, p as string),
         },
       ],
     }),
@@ -285,13 +434,23 @@ export function stringFunctions(): ScalarFunction[] {
       ],
     }),
     scalarFunction({
-      name: 'CHR',
+      name: 'Chr',
       signatures: [
-        { params: [T.INTEGER], returns: T.STRING, fn: (c) => String.fromCodePoint(c as number) },
+        {
+          params: [T.INTEGER],
+          returns: T.STRING,
+          fn: (c) => {
+            const code = c as number
+            return code < 0 || code > 0x10ffff ? null : String.fromCodePoint(code)
+          },
+        },
         {
           params: [T.STRING],
           returns: T.STRING,
-          fn: (s) => String.fromCodePoint(Number.parseInt((s as string).replace(/^\\u/, ''), 16)),
+          fn: (s) => {
+            const str = s as string
+            return str.length < 6 || !str.startsWith('\\u') ? null : unescapeJava(str)
+          },
         },
       ],
     }),
@@ -303,4 +462,188 @@ function pad(s: string, n: number, p: string, left: boolean): string | null {
   if (s.length >= n) return s.slice(0, n)
   const fill = p.repeat(Math.ceil((n - s.length) / p.length)).slice(0, n - s.length)
   return left ? fill + s : s + fill
+}
+
+/** InitCap's words: non-whitespace followed by whitespace (Java's `\\s`). */
+const INITCAP_WORD = /[^ \t\n\x0B\f\r]+[ \t\n\x0B\f\r]*/g
+
+/** commons-lang StringUtils.substring(str, start) (negative start counts from the end). */
+function substringFrom(s: string, start: number): string {
+  let i = start < 0 ? s.length + start : start
+  if (i < 0) i = 0
+  return i > s.length ? '' : s.substring(i)
+}
+
+/** commons-lang StringUtils.ordinalIndexOf (overlapping occurrences). */
+function ordinalIndexOf(s: string, sub: string, ordinal: number): number {
+  if (ordinal <= 0) return -1
+  if (sub.length === 0) return 0
+  let found = 0
+  let index = -1
+  do {
+    index = s.indexOf(sub, index + 1)
+    if (index < 0) return index
+    found++
+  } while (found < ordinal)
+  return index
+}
+
+/** ksqlDB's Instr: 1-based position of the nth occurrence searching from `position` (backwards when negative), 0 when absent. */
+export function instr(s: string | null, sub: string | null, position: number, occurrence: number): number {
+  if (s === null || sub === null) return 0
+  if (Math.abs(position) > s.length) return 0
+  const reversed = position < 0
+  const str = reversed ? [...s].reverse().join('') : s
+  const needle = reversed ? [...sub].reverse().join('') : sub
+  const pos = reversed ? -position : position
+  const i = ordinalIndexOf(substringFrom(str, pos - 1), needle, occurrence)
+  if (i < 0) return 0
+  return reversed ? s.length - pos - i : i + pos
+}
+
+/** BytesUtils.split: by a byte sequence (each byte when empty), keeping empty parts. */
+function splitBytes(b: Uint8Array, d: Uint8Array): Uint8Array[] {
+  if (d.length === 0) return b.length === 0 ? [new Uint8Array(0)] : Array.from(b, (x) => new Uint8Array([x]))
+  const out: Uint8Array[] = []
+  let start = 0
+  let i = 0
+  while (i <= b.length - d.length) {
+    let match = true
+    for (let j = 0; j < d.length; j++) {
+      if (b[i + j] !== d[j]) {
+        match = false
+        break
+      }
+    }
+    if (match) {
+      out.push(b.slice(start, i))
+      i += d.length
+      start = i
+    } else i++
+  }
+  out.push(b.slice(start))
+  return out
+}
+
+const REGEX_CACHE = new Map<string, RegExp>()
+
+/** A JavaScript RegExp for a java.util.regex pattern (cached); ksqlDB's error when invalid. */
+export function javaRegex(pattern: string, flags = ''): RegExp {
+  const key = `${flags}/${pattern}`
+  const hit = REGEX_CACHE.get(key)
+  if (hit !== undefined) {
+    hit.lastIndex = 0
+    return hit
+  }
+  let re: RegExp
+  try {
+    re = new RegExp(pattern, flags)
+  } catch {
+    throw new Error(`Invalid regular expression pattern: ${pattern}`)
+  }
+  if (REGEX_CACHE.size > 256) REGEX_CACHE.clear()
+  REGEX_CACHE.set(key, re)
+  return re
+}
+
+function groupCount(re: RegExp): number {
+  return (new RegExp(`${re.source}|`).exec('')?.length ?? 1) - 1
+}
+
+function regexpExtract(pattern: string, input: string, group: number): string | null {
+  const re = javaRegex(pattern)
+  if (group > groupCount(re)) return null
+  const m = re.exec(input)
+  return m === null ? null : (m[group] ?? null)
+}
+
+function regexpExtractAll(pattern: string, input: string, group: number): Value[] | null {
+  const re = javaRegex(pattern, 'g')
+  if (group > groupCount(re)) return null
+  const out: Value[] = []
+  for (const m of input.matchAll(re)) out.push(m[group] ?? null)
+  return out
+}
+
+/** Java's replacement syntax (`$1`, `${name}`, `\\x` literal) in JavaScript's (`$1`, `$<name>`, `$$`). */
+function javaReplacement(r: string): string {
+  let out = ''
+  for (let i = 0; i < r.length; i++) {
+    const c = r[i] as string
+    if (c === '\\') {
+      i++
+      if (i >= r.length) throw new Error('character to be escaped is missing')
+      const x = r[i] as string
+      out += x === '$' ? '$$' : x
+    } else if (c === '$') {
+      const named = /^\$\{([A-Za-z][A-Za-z0-9]*)\}/.exec(r.slice(i))
+      if (named !== null) {
+        out += `$<${named[1]}>`
+        i += named[0].length - 1
+      } else {
+        const num = /^\$(\d+)/.exec(r.slice(i))
+        if (num === null) throw new Error('Illegal group reference')
+        out += `$${num[1]}`
+        i += num[0].length - 1
+      }
+    } else out += c
+  }
+  return out
+}
+
+/** RegexpSplitToArray: Guava's Splitter.on(pattern), or Java's Pattern.split when the pattern matches ''. */
+function regexpSplit(input: string, pattern: string): Value[] {
+  const re = javaRegex(pattern, 'g')
+  const matchesEmpty = pattern === '' || new RegExp(`^(?:${pattern})$`).test('')
+  const out: string[] = []
+  let index = 0
+  re.lastIndex = 0
+  if (!matchesEmpty) {
+    for (let m = re.exec(input); m !== null; m = re.exec(input)) {
+      out.push(input.substring(index, m.index))
+      index = m.index + m[0].length
+    }
+    out.push(input.substring(index))
+    return out
+  }
+  if (input === '') return ['']
+  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
+    if (m[0].length === 0) re.lastIndex++
+    if (m.index >= input.length) break
+    if (index === 0 && m.index === 0 && m[0].length === 0) continue
+    out.push(input.substring(index, m.index))
+    index = m.index + m[0].length
+  }
+  if (index === 0) return [input]
+  out.push(input.substring(index))
+  while (out.length > 0 && out[out.length - 1] === '') out.pop()
+  return out
+}
+
+/** commons-lang StringEscapeUtils.unescapeJava. */
+function unescapeJava(s: string): string {
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string
+    if (c !== '\\' || i + 1 >= s.length) {
+      out += c
+      continue
+    }
+    const n = s[++i] as string
+    if (n === 'u') {
+      while (s[i + 1] === 'u') i++
+      const hex = s.substring(i + 1, i + 5)
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error(`Unable to parse unicode value: ${hex}`)
+      out += String.fromCharCode(Number.parseInt(hex, 16))
+      i += 4
+    } else if (/[0-7]/.test(n)) {
+      const m = /^[0-3]?[0-7]{1,2}|^[0-7]/.exec(s.slice(i)) as RegExpExecArray
+      out += String.fromCharCode(Number.parseInt(m[0], 8))
+      i += m[0].length - 1
+    } else {
+      const map: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r' }
+      out += map[n] ?? n
+    }
+  }
+  return out
 }
