@@ -3,6 +3,7 @@ import { Decimal } from '../types/decimal.js'
 import { type Type, typeEquals, typeToString } from '../types/type.js'
 import type { Struct, Value } from '../types/values.js'
 import { ExprEvalError } from './errors.js'
+import { javaDoubleToString } from '../serde/common.js'
 import {
   formatDate,
   formatTime,
@@ -257,19 +258,7 @@ export function ensureFit(d: Decimal, precision: number, scale: number): Decimal
 }
 
 /** Java's Double.toString. */
-export function javaDoubleToString(d: number): string {
-  if (Number.isNaN(d)) return 'NaN'
-  if (d === Infinity) return 'Infinity'
-  if (d === -Infinity) return '-Infinity'
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0'
-  const abs = Math.abs(d)
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d)
-    return s.includes('.') ? s : `${s}.0`
-  }
-  const [mant = '0', exp = '0'] = d.toExponential().split('e')
-  return `${mant.includes('.') ? mant : `${mant}.0`}E${Number(exp)}`
-}
+export { javaDoubleToString }
 
 /** SqlBooleans.parseBoolean (CAST to BOOLEAN): like `parseBooleanStrict`, anything else is false. */
 export function parseBooleanLenient(s: string): boolean {

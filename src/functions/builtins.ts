@@ -1,9 +1,11 @@
 import { FunctionRegistry } from './registry.js'
 import { collectionFunctions } from './scalar/collections.js'
 import { datetimeFunctions } from './scalar/datetime.js'
+import { jsonFunctions } from './scalar/json.js'
 import { mathFunctions } from './scalar/math.js'
 import { nullFunctions } from './scalar/nulls.js'
 import { stringFunctions } from './scalar/string.js'
+import { urlFunctions } from './scalar/url.js'
 import { cubeExplodeFunction } from './table/cube.js'
 import { explodeFunction } from './table/explode.js'
 
@@ -16,6 +18,8 @@ export function builtinFunctions(): FunctionRegistry {
     ...nullFunctions(),
     ...datetimeFunctions(),
     ...collectionFunctions(),
+    ...jsonFunctions(),
+    ...urlFunctions(),
   ]) {
     r.registerScalar(f)
   }

@@ -77,6 +77,8 @@ export function javaDoubleToString(d: number): string {
   }
   const a = d < 0 ? -d : d
   if (a >= 1e-3 && a < 1e7) return String(d)
+  // Java prints the smallest subnormal with two digits.
+  if (a === Number.MIN_VALUE) return d < 0 ? '-4.9E-324' : '4.9E-324'
   const s = d.toExponential()
   const e = s.indexOf('e')
   let mant = s.slice(0, e)
