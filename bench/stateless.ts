@@ -36,7 +36,11 @@ function makeRecords(): OutRecord[] {
       TS: 1_700_000_000_000 + i,
       SKU: `SKU-EU-${(i % 90_000).toString().padStart(5, '0')}-${SIZES[i % SIZES.length]}-${COLOURS[i % COLOURS.length]}`,
     }
-    out[i] = { key: enc.encode(String(i % 10_000)), value: enc.encode(JSON.stringify(v)), timestamp: 1_700_000_000_000 + i }
+    out[i] = {
+      key: enc.encode(String(i % 10_000)),
+      value: enc.encode(JSON.stringify(v)),
+      timestamp: 1_700_000_000_000 + i,
+    }
   }
   return out
 }
@@ -56,7 +60,9 @@ function baseline(records: readonly OutRecord[]): number {
   for (const r of records) {
     const o = JSON.parse(dec.decode(r.value as Uint8Array)) as Record<string, unknown>
     if ((o.AMOUNT as number) > 100 && o.STATUS === 'SHIPPED') {
-      const out = enc.encode(JSON.stringify({ ID: o.ID, CUSTOMER: o.CUSTOMER, AMOUNT: o.AMOUNT, CITY: o.CITY }))
+      const out = enc.encode(
+        JSON.stringify({ ID: o.ID, CUSTOMER: o.CUSTOMER, AMOUNT: o.AMOUNT, CITY: o.CITY }),
+      )
       kept += out.length > 0 ? 1 : 0
     }
   }
@@ -70,7 +76,8 @@ async function engineRun(records: readonly OutRecord[]): Promise<{ rate: number;
   try {
     const backend = await EmbeddedBackend.open(dir)
     await backend.createTopic('orders', { partitions: 1 })
-    for (let i = 0; i < records.length; i += 20_000) await backend.produce('orders', records.slice(i, i + 20_000))
+    for (let i = 0; i < records.length; i += 20_000)
+      await backend.produce('orders', records.slice(i, i + 20_000))
     const engine = await Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
     await engine.execute(`
       CREATE STREAM orders (K STRING KEY, ID BIGINT, CUSTOMER STRING, AMOUNT DOUBLE, CITY STRING,

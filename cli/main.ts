@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { type CliContext, processContext } from './commands/context.js'
 import { registerParseCommand } from './commands/parse.js'
 import { registerQttCommand } from './commands/qtt.js'
+import { registerRunCommand } from './commands/run.js'
 
 /** Runs the `eddy` command with `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
@@ -12,6 +13,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   program.exitOverride()
   registerParseCommand(program, ctx)
   registerQttCommand(program, ctx)
+  registerRunCommand(program, ctx)
   try {
     await program.parseAsync([...argv])
   } catch (err) {

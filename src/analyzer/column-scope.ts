@@ -22,7 +22,10 @@ export function columnScope(
       const i = byName.get(ref.name)
       const c = i === undefined ? undefined : columns[i]
       if (i === undefined || c === undefined) {
-        throw new SqlPlanError(`${clause} column '${ref.name}' cannot be resolved.${suffix?.(ref.name) ?? ''}`, ref.span)
+        throw new SqlPlanError(
+          `${clause} column '${ref.name}' cannot be resolved.${suffix?.(ref.name) ?? ''}`,
+          ref.span,
+        )
       }
       return { index: i, type: c.type, name: c.name }
     },

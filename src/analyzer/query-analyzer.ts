@@ -54,7 +54,8 @@ export function sourceColumns(source: SourceDef): PlanColumn[] {
   }
   for (const [name, type] of Object.entries(PSEUDO_COLUMNS)) cols.push({ name, type, namespace: 'PSEUDO' })
   if (source.window !== undefined) {
-    for (const [name, type] of Object.entries(WINDOW_BOUND_COLUMNS)) cols.push({ name, type, namespace: 'PSEUDO' })
+    for (const [name, type] of Object.entries(WINDOW_BOUND_COLUMNS))
+      cols.push({ name, type, namespace: 'PSEUDO' })
   }
   return cols
 }
@@ -97,7 +98,11 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
 
   const scanColumns = sourceColumns(source)
   let plan: LogicalPlan = { kind: 'Scan', source, columns: scanColumns }
-  const ctx = (clause: string, cols: readonly PlanColumn[] = scanColumns, suffix?: (name: string) => string) => ({
+  const ctx = (
+    clause: string,
+    cols: readonly PlanColumn[] = scanColumns,
+    suffix?: (name: string) => string,
+  ) => ({
     scope: columnScope(cols, clause, suffix),
     functions,
   })
@@ -122,13 +127,17 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   // PARTITION BY applies to the input: the key becomes the partition expressions, the old key
   // columns move to the end of the value.
   const parts = query.partitionBy
-  const partitionByNull = parts !== undefined && parts.some((p) => p.kind === 'NullLiteral')
+  const partitionByNull = parts?.some((p) => p.kind === 'NullLiteral') === true
   const partitionKeys: { expr: Expr; original: Expr; name: string }[] = []
   if (parts !== undefined) {
     if (source.kind === 'TABLE') {
-      throw new SqlPlanError('Unsupported PARTITION BY on a TABLE. PARTITION BY is only supported on STREAMS.', query.span)
+      throw new SqlPlanError(
+        'Unsupported PARTITION BY on a TABLE. PARTITION BY is only supported on STREAMS.',
+        query.span,
+      )
     }
-    if (parts.length === 0) throw new SqlPlanError('PARTITION BY requires at least one expression', query.span)
+    if (parts.length === 0)
+      throw new SqlPlanError('PARTITION BY requires at least one expression', query.span)
     if (partitionByNull && parts.length > 1) {
       throw new SqlPlanError('Cannot PARTITION BY multiple columns including NULL', query.span)
     }
@@ -140,7 +149,8 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
           ctx(
             'PARTITION BY',
             scanColumns,
-            (n) => ` '${n}' must be a column in the source schema since PARTITION BY is applied on the input.`,
+            (n) =>
+              ` '${n}' must be a column in the source schema since PARTITION BY is applied on the input.`,
           ),
           '',
         )
@@ -175,12 +185,15 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       const text = canonical(k.expr)
       const match = items.find((it) => !it.star && canonical(it.expr) === text)
       if (k.expr.kind === 'ColumnRef') k.name = k.expr.name
-      else if (match !== undefined && !match.aliased && match.name.startsWith('KSQL_COL_')) k.name = match.name
+      else if (match !== undefined && !match.aliased && match.name.startsWith('KSQL_COL_'))
+        k.name = match.name
       else if (k.expr.kind === 'Dereference') k.name = k.expr.field
       else if (match !== undefined) k.name = match.name
       else k.name = nextSynthetic()
     }
-    const partitioned = new Set(partitionKeys.flatMap((k) => (k.expr.kind === 'ColumnRef' ? [k.expr.name] : [])))
+    const partitioned = new Set(
+      partitionKeys.flatMap((k) => (k.expr.kind === 'ColumnRef' ? [k.expr.name] : [])),
+    )
     const repart: ProjectItem[] = []
     const scanScope = ctx('PARTITION BY')
     for (const k of partitionKeys) {
@@ -191,7 +204,12 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     const keyNames = new Set(partitionKeys.map((k) => k.name))
     const pass = (c: PlanColumn, namespace: 'VALUE' | 'PSEUDO'): void => {
       if (keyNames.has(c.name) && namespace !== 'PSEUDO') return
-      repart.push({ name: c.name, expr: { kind: 'ColumnRef', name: c.name, span: query.span }, type: c.type, namespace })
+      repart.push({
+        name: c.name,
+        expr: { kind: 'ColumnRef', name: c.name, span: query.span },
+        type: c.type,
+        namespace,
+      })
     }
     for (const c of scanColumns) if (c.namespace === 'VALUE' && !partitioned.has(c.name)) pass(c, 'VALUE')
     for (const c of scanColumns) if (c.namespace === 'KEY' && !partitioned.has(c.name)) pass(c, 'VALUE')
@@ -225,7 +243,8 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   const flatScope = ctx('SELECT', inputColumns)
   const withTf = expanded.map((it) => {
     if (!someExpr(it.expr, (x) => x.kind === 'FunctionCall' && functions.isTable(x.name))) return it
-    if (source.kind === 'TABLE') throw new SqlPlanError('Table source is not supported with table functions', it.original.span)
+    if (source.kind === 'TABLE')
+      throw new SqlPlanError('Table source is not supported with table functions', it.original.span)
     const expr = mapExpr(it.expr, (x) => {
       if (x.kind !== 'FunctionCall' || !functions.isTable(x.name)) return undefined
       const name = `KSQL_SYNTH_${flat.length}`
@@ -238,7 +257,10 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   })
   let projectInput = inputColumns
   if (flat.length > 0) {
-    projectInput = [...inputColumns, ...flat.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const }))]
+    projectInput = [
+      ...inputColumns,
+      ...flat.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const })),
+    ]
     plan = { kind: 'FlatMap', input: plan, functions: flat, columns: projectInput }
   }
 
@@ -342,7 +364,9 @@ function expandItem(
   switch (item.kind) {
     case 'AllColumns': {
       if (item.source !== undefined && item.source !== alias) {
-        throw preparing(new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span))
+        throw preparing(
+          new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span),
+        )
       }
       const expr: ColumnRef = { kind: 'ColumnRef', name: '*', span: item.span }
       out.push({ name: '', expr, original: expr, aliased: false, star: true })
@@ -387,7 +411,6 @@ function typeWithPrefix(e: Expr, ctx: Parameters<typeof typeOf>[1], prefix: stri
   }
 }
 
-
 /** Text of an expression without positions: equal texts are the same expression. */
 export function canonical(e: Expr): string {
   return formatExpression(e)
@@ -401,5 +424,7 @@ export function joinAnd(xs: readonly string[]): string {
 
 /** The expression with every column qualified by the source alias, as ksqlDB prints it in messages. */
 function qualify(e: Expr, alias: string): Expr {
-  return mapExpr(e, (x) => (x.kind === 'ColumnRef' && x.source === undefined ? { ...x, source: alias } : undefined))
+  return mapExpr(e, (x) =>
+    x.kind === 'ColumnRef' && x.source === undefined ? { ...x, source: alias } : undefined,
+  )
 }

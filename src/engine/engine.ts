@@ -57,6 +57,11 @@ export interface EngineOptions {
    * Without it the engine forgets everything on close (the topic log may still be durable).
    */
   readonly stateDir?: string
+  /**
+   * Transient push queries keep following their source (true, the default, as ksqlDB does), or
+   * end once they have read what the source held when they started (`eddy run` over a file).
+   */
+  readonly followPushQueries?: boolean
 }
 
 /**
@@ -89,12 +94,14 @@ export class Engine implements EngineApi {
   private readonly queries = new Map<string, PersistentQuery>()
   private queryCounter = 0
   private running = false
+  private readonly followPushQueries: boolean
   private stateDir: string | undefined
 
   private constructor(options: EngineOptions) {
     this.backend = options.backend
     this.functions = options.functions ?? builtinFunctions()
     this.properties = new Properties({ ...(options.properties ?? {}) })
+    this.followPushQueries = options.followPushQueries !== false
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -107,7 +114,10 @@ export class Engine implements EngineApi {
    * An engine whose topics, catalog and queries live under `dataDir` (the embedded default):
    * reopening the directory resumes every persistent query where it stopped.
    */
-  static async open(dataDir: string, options: Omit<EngineOptions, 'backend' | 'stateDir'> = {}): Promise<Engine> {
+  static async open(
+    dataDir: string,
+    options: Omit<EngineOptions, 'backend' | 'stateDir'> = {},
+  ): Promise<Engine> {
     const backend = await EmbeddedBackend.open(join(dataDir, 'topics'))
     return Engine.create({ ...options, backend, stateDir: dataDir })
   }
@@ -123,7 +133,13 @@ export class Engine implements EngineApi {
     )
     this.queryCounter = snap.queryCounter
     for (const plan of snap.queries) {
-      const q = new PersistentQuery(plan, this.backend, this.operatorContext(plan.queryId), this.groupId(plan.queryId), this.offsetReset())
+      const q = new PersistentQuery(
+        plan,
+        this.backend,
+        this.operatorContext(plan.queryId),
+        this.groupId(plan.queryId),
+        this.offsetReset(),
+      )
       await this.startQuery(q)
     }
   }
@@ -187,7 +203,10 @@ export class Engine implements EngineApi {
       case 'CreateStream':
       case 'CreateTable': {
         const planned = await planCreateSource(stmt, text, { ...ctx, catalog: this.catalog.clone() })
-        if (planned.createTopic !== undefined && !(await this.backend.topicExists(planned.createTopic.name))) {
+        if (
+          planned.createTopic !== undefined &&
+          !(await this.backend.topicExists(planned.createTopic.name))
+        ) {
           const t = planned.createTopic
           await this.backend.createTopic(t.name, {
             partitions: t.partitions,
@@ -285,7 +304,10 @@ export class Engine implements EngineApi {
 
   private transientQuery(stmt: Query, text: string): StatementResult {
     if (stmt.emit === undefined) {
-      throw new SqlPlanError('Pull queries are not supported yet: add EMIT CHANGES for a push query.', stmt.span)
+      throw new SqlPlanError(
+        'Pull queries are not supported yet: add EMIT CHANGES for a push query.',
+        stmt.span,
+      )
     }
     if (stmt.orderBy !== undefined) {
       throw new SqlPlanError('ORDER BY is only supported on pull queries over tables.', stmt.orderBy[0]?.span)
@@ -293,7 +315,14 @@ export class Engine implements EngineApi {
     const analyzed = analyzeQuery(stmt, { catalog: this.catalog, functions: this.functions })
     const queryId = `transient_${analyzed.source.name}_${this.queryCounter++}`
     const steps = toSteps(optimize(analyzed.plan))
-    const q = new PushQuery(steps, this.backend, this.operatorContext(queryId), this.offsetReset(), analyzed.limit)
+    const q = new PushQuery(
+      steps,
+      this.backend,
+      this.operatorContext(queryId),
+      this.offsetReset(),
+      analyzed.limit,
+      this.followPushQueries,
+    )
     q.start()
     return {
       kind: 'PushQuery',
@@ -310,12 +339,19 @@ export class Engine implements EngineApi {
     return sink === undefined ? `${prefix}_${n}` : `${prefix}_${sink}_${n}`
   }
 
-  private async createAsSelect(stmt: CreateStreamAsSelect | CreateTableAsSelect, text: string): Promise<StatementResult> {
+  private async createAsSelect(
+    stmt: CreateStreamAsSelect | CreateTableAsSelect,
+    text: string,
+  ): Promise<StatementResult> {
     const kind: SourceKind = stmt.kind === 'CreateStreamAsSelect' ? 'STREAM' : 'TABLE'
     const existing = this.catalog.source(stmt.name)
     if (existing !== undefined) {
       if (stmt.ifNotExists) {
-        return { kind: 'CommandStatus', statement: text, message: `Cannot add ${kind.toLowerCase()} '${stmt.name}': A ${existing.kind.toLowerCase()} with the same name already exists.` }
+        return {
+          kind: 'CommandStatus',
+          statement: text,
+          message: `Cannot add ${kind.toLowerCase()} '${stmt.name}': A ${existing.kind.toLowerCase()} with the same name already exists.`,
+        }
       }
       if (!stmt.orReplace) {
         throw new SqlPlanError(
@@ -342,11 +378,15 @@ export class Engine implements EngineApi {
         }
         const pb = stmt.query.partitionBy
         const partitionByNull = pb !== undefined && pb.length === 1 && pb[0]?.kind === 'NullLiteral'
-        const props = resolveSinkProperties(stmt.properties, { sinkName: stmt.name, source, schema, partitionByNull }, {
-          catalog: sandbox,
-          backend: this.backend,
-          properties: this.properties,
-        })
+        const props = resolveSinkProperties(
+          stmt.properties,
+          { sinkName: stmt.name, source, schema, partitionByNull },
+          {
+            catalog: sandbox,
+            backend: this.backend,
+            properties: this.properties,
+          },
+        )
         topicPlan = {
           ...(props.partitions !== undefined ? { partitions: props.partitions } : {}),
           ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
@@ -384,7 +424,13 @@ export class Engine implements EngineApi {
       sql: text,
     }
     // Dry run: build the operators (compiles every expression) before changing anything.
-    const query = new PersistentQuery(planned.plan, this.backend, this.operatorContext(queryId), this.groupId(queryId), this.offsetReset())
+    const query = new PersistentQuery(
+      planned.plan,
+      this.backend,
+      this.operatorContext(queryId),
+      this.groupId(queryId),
+      this.offsetReset(),
+    )
     // Apply.
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
     if (existing !== undefined && existing.writtenBy !== undefined) await this.terminate(existing.writtenBy)
@@ -399,7 +445,10 @@ export class Engine implements EngineApi {
     if (target === undefined) {
       const at = /^\s*INSERT\s+INTO\s+/i.exec(text)?.[0].length ?? 0
       const { line, column } = stmt.span.start
-      throw new SqlPlanError(`Line: ${line}, Col: ${column + at}: Source \`${stmt.target}\` does not exist.`, stmt.span)
+      throw new SqlPlanError(
+        `Line: ${line}, Col: ${column + at}: Source \`${stmt.target}\` does not exist.`,
+        stmt.span,
+      )
     }
     if (target.kind !== 'STREAM') {
       throw new SqlPlanError(
@@ -411,7 +460,10 @@ export class Engine implements EngineApi {
       throw new SqlPlanError(`Cannot insert into ${target.name} because it has header columns`, stmt.span)
     }
     if (target.isSource) {
-      throw new SqlPlanError(`Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`, stmt.span)
+      throw new SqlPlanError(
+        `Cannot insert into read-only ${target.kind.toLowerCase()}: ${target.name}`,
+        stmt.span,
+      )
     }
     const queryId = this.nextQueryId('INSERTQUERY')
     const planned = planPersistentQuery(stmt.query, {
@@ -446,7 +498,13 @@ export class Engine implements EngineApi {
         }
       },
     })
-    const query = new PersistentQuery(planned.plan, this.backend, this.operatorContext(queryId), this.groupId(queryId), this.offsetReset())
+    const query = new PersistentQuery(
+      planned.plan,
+      this.backend,
+      this.operatorContext(queryId),
+      this.groupId(queryId),
+      this.offsetReset(),
+    )
     await this.startQuery(query)
     return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
   }
@@ -461,7 +519,10 @@ export class Engine implements EngineApi {
           : like === like.toUpperCase()
             ? `\nDid you mean ${like}? Hint: try removing double quotes from the source name.`
             : `\nDid you mean "${like}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
-      throw new SqlPlanError(`Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`, stmt.span)
+      throw new SqlPlanError(
+        `Cannot insert values into an unknown stream/table: \`${stmt.target}\`${hint}`,
+        stmt.span,
+      )
     }
     if (target.isSource) {
       throw new SqlPlanError(
@@ -505,7 +566,11 @@ export class Engine implements EngineApi {
     const keyVals = target.schema.key.map((c) => given.get(c.name) ?? null)
     const body = valueBodyColumns(target.schema)
     const valueVals = body.map((c) => given.get(c.name) ?? null)
-    const keySerde = createSerde(target.keyFormat, target.schema.key, keyOptions(target.keyFeatures.wrapSingle))
+    const keySerde = createSerde(
+      target.keyFormat,
+      target.schema.key,
+      keyOptions(target.keyFeatures.wrapSingle),
+    )
     const valueSerde = createSerde(target.valueFormat, body, valueOptions(target.valueFeatures.wrapSingle))
     const ts = given.get('ROWTIME')
     const record: OutRecord = {
@@ -516,7 +581,11 @@ export class Engine implements EngineApi {
     await this.backend.produce(target.topic, [record])
   }
 
-  private async ensureSinkTopic(topic: string, sourceTopic: string, opts: { partitions?: number; replicas?: number }): Promise<void> {
+  private async ensureSinkTopic(
+    topic: string,
+    sourceTopic: string,
+    opts: { partitions?: number; replicas?: number },
+  ): Promise<void> {
     if (await this.backend.topicExists(topic)) return
     let partitions = opts.partitions
     if (partitions === undefined) {
@@ -574,9 +643,15 @@ export class Engine implements EngineApi {
     let plan: unknown
     if (queryId !== undefined) {
       const q = this.queries.get(queryId)
-      if (q === undefined) throw new SqlPlanError(`Query with id:${queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`)
+      if (q === undefined)
+        throw new SqlPlanError(
+          `Query with id:${queryId} does not exist, use SHOW QUERIES to view the full set of running queries.`,
+        )
       plan = q.plan
-    } else if (stmt !== undefined && (stmt.kind === 'CreateStreamAsSelect' || stmt.kind === 'CreateTableAsSelect')) {
+    } else if (
+      stmt !== undefined &&
+      (stmt.kind === 'CreateStreamAsSelect' || stmt.kind === 'CreateTableAsSelect')
+    ) {
       plan = planPersistentQuery(stmt.query, {
         catalog: this.catalog.clone(),
         functions: this.functions,
@@ -628,7 +703,8 @@ export class Engine implements EngineApi {
   }
 
   private offsetReset(): 'earliest' | 'latest' {
-    const v = this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset')
+    const v =
+      this.properties.get('auto.offset.reset') ?? this.properties.get('ksql.streams.auto.offset.reset')
     return v === 'earliest' ? 'earliest' : 'latest'
   }
 

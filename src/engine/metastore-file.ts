@@ -25,7 +25,8 @@ export function loadSnapshot(dir: string): MetastoreSnapshot | undefined {
   const path = join(dir, FILE)
   if (!existsSync(path)) return undefined
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as MetastoreSnapshot
-  if (parsed.version !== 1) throw new Error(`${path}: unsupported metastore version ${String(parsed.version)}`)
+  if (parsed.version !== 1)
+    throw new Error(`${path}: unsupported metastore version ${String(parsed.version)}`)
   return parsed
 }
 

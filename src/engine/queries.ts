@@ -37,7 +37,11 @@ export function planPersistentQuery(
     readonly sinkName: string
     readonly queryId: string
     readonly statementText: string
-    readonly target: (analyzed: { source: SourceDef; resultKind: SourceKind; schema: LogicalSchema }) => SinkTarget
+    readonly target: (analyzed: {
+      source: SourceDef
+      resultKind: SourceKind
+      schema: LogicalSchema
+    }) => SinkTarget
   },
 ): PlannedPersistentQuery {
   const analyzed = analyzeQuery(query, {

@@ -4,11 +4,7 @@ import type { LogicalSchema } from '../types/schema.js'
 /**
  * What `Engine.execute` returns per statement (ksqlDB's KsqlEntity family, cut down).
  */
-export type StatementResult =
-  | CommandStatus
-  | QueryStarted
-  | Listing
-  | PushQueryResult
+export type StatementResult = CommandStatus | QueryStarted | Listing | PushQueryResult
 
 /** DDL/DML acknowledgement, e.g. `Stream created`, `Created query with ID CSAS_OUTPUT_0`. */
 export interface CommandStatus {

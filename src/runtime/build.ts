@@ -82,7 +82,10 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
 }
 
 /** Builds a persistent query's pipeline with its sink. */
-export function buildPersistent(plan: SinkStep, ctx: OperatorContext): BuiltPipeline & { sink: SinkOperator } {
+export function buildPersistent(
+  plan: SinkStep,
+  ctx: OperatorContext,
+): BuiltPipeline & { sink: SinkOperator } {
   const sink = new SinkOperator(plan, stepColumns(plan.source), ctx)
   return { ...buildPipeline(plan, sink, ctx), sink }
 }
@@ -92,13 +95,18 @@ function compile(text: string, columns: readonly PlanColumn[], ctx: OperatorCont
   return compileExpr(expr, exprContext(columns, ctx)).evaluate
 }
 
-function compileTableFunction(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): TableFunctionEvaluator {
+function compileTableFunction(
+  text: string,
+  columns: readonly PlanColumn[],
+  ctx: OperatorContext,
+): TableFunctionEvaluator {
   const expr: Expr = parseExpression(text)
   if (expr.kind !== 'FunctionCall') throw new SqlPlanError(`Not a table function: ${text}`)
   const call: FunctionCall = expr
   const ectx = exprContext(columns, ctx)
   const fn = ctx.functions.table(call.name)
-  if (fn === undefined) throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`, call.span)
+  if (fn === undefined)
+    throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`, call.span)
   const args = call.args.map((a) => compileExpr(a, ectx))
   const resolved = fn.resolve(call.args.map((a) => typeOf(a, ectx)))
   const evs = args.map((a) => a.evaluate)
@@ -117,7 +125,10 @@ function exprContext(columns: readonly PlanColumn[], ctx: OperatorContext): Expr
 }
 
 /** True when the KEY outputs are exactly the input's key columns, in order. */
-function keepsKey(items: readonly { expression: string; namespace: string }[], input: readonly PlanColumn[]): boolean {
+function keepsKey(
+  items: readonly { expression: string; namespace: string }[],
+  input: readonly PlanColumn[],
+): boolean {
   const keys = items.filter((i) => i.namespace === 'KEY').map((i) => i.expression)
   const inputKeys = input.filter((c) => c.namespace === 'KEY').map((c) => c.name)
   return keys.length === inputKeys.length && keys.every((k, i) => k === inputKeys[i])

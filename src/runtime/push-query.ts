@@ -24,6 +24,8 @@ export class PushQuery {
     private readonly ctx: OperatorContext,
     private readonly reset: 'earliest' | 'latest',
     private readonly limit: number | undefined,
+    /** Keep waiting for new records (true) or end at the end offsets seen at the start. */
+    private readonly follow: boolean = true,
   ) {}
 
   cancel(): void {
@@ -50,7 +52,7 @@ export class PushQuery {
       try {
         if (this.limit === 0) return
         for await (const batch of this.backend.consume(topic, {
-          follow: true,
+          follow: this.follow,
           reset: this.reset,
           signal: this.abort.signal,
         })) {

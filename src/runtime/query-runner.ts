@@ -1,7 +1,14 @@
-import type { TopicBackend } from '../log/topic-backend.js'
+import type { OutRecord, RecordBatch, TopicBackend, TopicPartitionOffset } from '../log/topic-backend.js'
 import type { QueryPlan } from '../plan/physical/steps.js'
 import { buildPersistent } from './build.js'
 import type { OperatorContext } from './operators/context.js'
+
+/**
+ * Records per consumed batch: small enough that a batch's records die young (batches of 10 000
+ * outlived several scavenges and got promoted, making old-generation GC the top cost), large
+ * enough to amortize the per-batch produce and commit (which overlap the next batch anyway).
+ */
+const BATCH_RECORDS = 1000
 
 export type QueryState = 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR'
 
@@ -10,6 +17,7 @@ export type QueryState = 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR'
  * source topic, and the sink topic it produces to. Processing is batch by batch: the source batch
  * goes through the operators synchronously, the sink's buffer is produced in one call, then the
  * batch's next offset is committed (at-least-once; exactly-once needs produce + commit together).
+ * Those writes run while the next batch is processed; they stay in batch order.
  */
 export class PersistentQuery {
   readonly id: string
@@ -20,6 +28,10 @@ export class PersistentQuery {
   private readonly pipeline: ReturnType<typeof buildPersistent>
   private epoch = 0
   private loop: Promise<void> | undefined
+  /** Produce + commit of the last processed batch (chained after the earlier ones), if not awaited yet. */
+  private writes: Promise<void> | undefined
+  /** Batches processed so far. */
+  private batches = 0
   private abort: AbortController | undefined
 
   constructor(
@@ -62,10 +74,13 @@ export class PersistentQuery {
         offsets,
         follow: false,
         reset: this.reset,
+        maxBatchRecords: BATCH_RECORDS,
       })) {
         n += await this.processBatch(batch)
       }
+      await this.flush()
     } catch (e) {
+      await this.flush().catch(() => {})
       this.state = 'ERROR'
       this.error = e as Error
       throw e
@@ -86,10 +101,13 @@ export class PersistentQuery {
           follow: true,
           reset: this.reset,
           signal: abort.signal,
+          maxBatchRecords: BATCH_RECORDS,
         })) {
           if (this.state === 'RUNNING') await this.processBatch(batch)
         }
+        await this.flush()
       } catch (e) {
+        await this.flush().catch(() => {})
         if (!abort.signal.aborted) {
           this.state = 'ERROR'
           this.error = e as Error
@@ -104,18 +122,49 @@ export class PersistentQuery {
     this.loop = undefined
   }
 
-  private async processBatch(batch: import('../log/topic-backend.js').RecordBatch): Promise<number> {
+  /**
+   * Runs a batch through the operators, then hands its output and offset commit to the writer
+   * chain: produce, then commit, after the previous batch's. Only the previous batch's writes are
+   * awaited here, so the next batch is read and processed while this one's are under way.
+   */
+  private async processBatch(batch: RecordBatch): Promise<number> {
     const src = this.pipeline.source
-    for (const r of batch.records) src.onRecord(r)
+    const records = batch.records
+    for (let i = 0; i < records.length; i++) src.onRecord(records[i]!)
     src.onControl({ kind: 'Barrier', epoch: ++this.epoch })
     const out = this.pipeline.sink.buffer
-    if (out.length > 0) {
-      const records = out.splice(0, out.length)
-      await this.backend.produce(this.plan.physicalPlan.topicName, records)
+    const output = out.length > 0 ? out.splice(0, out.length) : undefined
+    const commit = { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }
+    const prev = this.writes
+    const writes = this.write(prev, output, commit, ++this.batches)
+    // A failure is reported by the next batch or by flush(); do not also report it as unhandled.
+    writes.catch(() => {})
+    this.writes = writes
+    if (prev !== undefined) await prev
+    return records.length
+  }
+
+  private async write(
+    prev: Promise<void> | undefined,
+    output: OutRecord[] | undefined,
+    commit: TopicPartitionOffset,
+    seq: number,
+  ): Promise<void> {
+    if (prev !== undefined) await prev
+    if (output !== undefined) await this.backend.produce(this.plan.physicalPlan.topicName, output)
+    // A later batch is already processed: its commit (after its own produce) covers this one.
+    if (seq !== this.batches) return
+    await this.backend.commitOffsets(this.group, [commit])
+  }
+
+  /** Waits for the writes of the batches processed so far; throws if one failed. */
+  private async flush(): Promise<void> {
+    const writes = this.writes
+    if (writes === undefined) return
+    try {
+      await writes
+    } finally {
+      if (this.writes === writes) this.writes = undefined
     }
-    await this.backend.commitOffsets(this.group, [
-      { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
-    ])
-    return batch.records.length
   }
 }

@@ -11,7 +11,11 @@ export interface WindowBounds {
  * a time window (TUMBLING, HOPPING) is the inner key + start (8 bytes, big-endian); a session
  * window is the inner key + end + start.
  */
-export function encodeWindowedKey(inner: Uint8Array | null, window: WindowBounds, session: boolean): Uint8Array {
+export function encodeWindowedKey(
+  inner: Uint8Array | null,
+  window: WindowBounds,
+  session: boolean,
+): Uint8Array {
   const base = inner ?? new Uint8Array(0)
   const extra = session ? 16 : 8
   const out = new Uint8Array(base.length + extra)

@@ -215,3 +215,36 @@ describe('eddy qtt --parse-only', () => {
     expect(r.stderr).toMatch(/^eddy qtt: /)
   })
 })
+
+describe('eddy run', () => {
+  it('runs examples/orders.sql on the embedded engine and resumes from its data directory', () => {
+    const dataDir = join(tempDir(), 'data')
+    const first = eddy(['run', '--data-dir', dataDir, 'examples/orders.sql'])
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    const rows = first.stdout.split('\n').filter((l) => l.startsWith('{'))
+    expect(rows.map((r) => JSON.parse(r))).toEqual([
+      { ID: 1, CUSTOMER: 'ADA', AMOUNT: '250.00', VAT: '50.000', CITY: 'London' },
+      { ID: 3, CUSTOMER: 'ALAN', AMOUNT: '130.10', VAT: '26.020', CITY: 'Manchester' },
+    ])
+    expect(first.stdout).toContain('Created query with ID CSAS_BIG_ORDERS_0')
+    expect(first.stdout).toMatch(/\| VAT +\| DECIMAL\(11, 3\) +\|/)
+    // Second run: the sources and the query exist already; the new INSERTs are processed once.
+    const second = eddy(['run', '--data-dir', dataDir, 'examples/orders.sql'])
+    expect(second.status).toBe(0)
+    expect(second.stdout.split('\n').filter((l) => l.startsWith('{'))).toHaveLength(4)
+  })
+
+  it('prints a failing statement with a caret and exits 1', () => {
+    const dir = tempDir()
+    const file = join(dir, 'bad.sql')
+    writeFileSync(
+      file,
+      "CREATE STREAM s (id INT KEY, v INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);\nCREATE STREAM t AS SELECT id, nope FROM s;\n",
+    )
+    const r = eddy(['run', '--data-dir', join(dir, 'data'), file])
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain("SELECT column 'NOPE' cannot be resolved.")
+    expect(r.stderr).toMatch(/\n *\^+/)
+  })
+})

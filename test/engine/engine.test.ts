@@ -7,7 +7,10 @@ import type { TopicBackend } from '../../src/log/topic-backend.js'
 const enc = new TextEncoder()
 const dec = new TextDecoder()
 
-async function readAll(backend: TopicBackend, topic: string): Promise<{ key: string | null; value: string | null; ts: number }[]> {
+async function readAll(
+  backend: TopicBackend,
+  topic: string,
+): Promise<{ key: string | null; value: string | null; ts: number }[]> {
   const out: { key: string | null; value: string | null; ts: number }[] = []
   for await (const b of backend.consume(topic, { follow: false })) {
     for (const r of b.records) {
@@ -27,7 +30,11 @@ async function engineWith(topics: Record<string, string[]>): Promise<Engine> {
     await backend.createTopic(t, { partitions: 1 })
     await backend.produce(
       t,
-      values.map((v, i) => ({ key: enc.encode(`k${i}`), value: v === 'null' ? null : enc.encode(v), timestamp: 1000 + i })),
+      values.map((v, i) => ({
+        key: enc.encode(`k${i}`),
+        value: v === 'null' ? null : enc.encode(v),
+        timestamp: 1000 + i,
+      })),
     )
   }
   return Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
@@ -76,7 +83,9 @@ describe('Engine: stateless persistent queries', () => {
 
   it('a failing statement changes nothing', async () => {
     const engine = await engineWith({ input: [] })
-    await engine.execute(`CREATE STREAM s (k STRING KEY, id INT) WITH (kafka_topic='input', value_format='JSON');`)
+    await engine.execute(
+      `CREATE STREAM s (k STRING KEY, id INT) WITH (kafka_topic='input', value_format='JSON');`,
+    )
     await expect(engine.execute('CREATE STREAM out AS SELECT k, nope FROM s;')).rejects.toThrow(SqlPlanError)
     expect(engine.source('OUT')).toBeUndefined()
     expect(await engine.backend.topicExists('OUT')).toBe(false)
@@ -111,7 +120,9 @@ describe('Engine: stateless persistent queries', () => {
 
   it('a transient push query streams rows until LIMIT', async () => {
     const engine = await engineWith({ input: ['{"id":1}', '{"id":2}', '{"id":3}'] })
-    await engine.execute(`CREATE STREAM s (k STRING KEY, id INT) WITH (kafka_topic='input', value_format='JSON');`)
+    await engine.execute(
+      `CREATE STREAM s (k STRING KEY, id INT) WITH (kafka_topic='input', value_format='JSON');`,
+    )
     const [r] = await engine.execute('SELECT id FROM s EMIT CHANGES LIMIT 2;')
     if (r?.kind !== 'PushQuery') throw new Error('expected a push query')
     const rows: unknown[] = []

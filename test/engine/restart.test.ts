@@ -29,7 +29,7 @@ async function sinkIds(backend: TopicBackend): Promise<number[]> {
 }
 
 describe('restart on the embedded backend', () => {
-  it("resumes a persistent query from its committed offsets: the sink loses and duplicates nothing", async () => {
+  it('resumes a persistent query from its committed offsets: the sink loses and duplicates nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-restart-'))
     dirs.push(dir)
     const first = await Engine.open(dir, { properties: { 'auto.offset.reset': 'earliest' } })
@@ -48,10 +48,7 @@ describe('restart on the embedded backend', () => {
     await second.runUntilIdle()
     const ids = await sinkIds(second.backend)
     expect(ids).toEqual(Array.from({ length: 80 }, (_, i) => i * 2))
-    const group = await second.backend.committedOffsets(
-      '_confluent-ksql-default_query_CSAS_EVENS_0',
-      'input',
-    )
+    const group = await second.backend.committedOffsets('_confluent-ksql-default_query_CSAS_EVENS_0', 'input')
     const ends = (await second.backend.describeTopic('input')).partitions.map((p) => p.endOffset)
     expect(group.map((g) => g.offset)).toEqual(ends)
     // A statement after the restart continues the query id sequence.

@@ -63,15 +63,30 @@ function shape(p: LogicalPlan): string[] {
 describe('push_down_filter', () => {
   it('moves a filter over a projection below it, renaming columns back to the input', () => {
     const p = project(scan)
-    const plan: LogicalPlan = { kind: 'Filter', input: p, predicate: parseExpression('X > 1'), columns: p.columns }
+    const plan: LogicalPlan = {
+      kind: 'Filter',
+      input: p,
+      predicate: parseExpression('X > 1'),
+      columns: p.columns,
+    }
     const r = pushDownFilter.apply(plan)
     expect(r.changed).toBe(true)
     expect(shape(r.plan)).toEqual(['Project', 'Filter(A > 1)', 'Scan'])
   })
 
   it('merges adjacent filters into one AND', () => {
-    const f1: LogicalPlan = { kind: 'Filter', input: scan, predicate: parseExpression('A > 1'), columns: scanCols }
-    const f2: LogicalPlan = { kind: 'Filter', input: f1, predicate: parseExpression("B = 'x'"), columns: scanCols }
+    const f1: LogicalPlan = {
+      kind: 'Filter',
+      input: scan,
+      predicate: parseExpression('A > 1'),
+      columns: scanCols,
+    }
+    const f2: LogicalPlan = {
+      kind: 'Filter',
+      input: f1,
+      predicate: parseExpression("B = 'x'"),
+      columns: scanCols,
+    }
     expect(shape(pushDownFilter.apply(f2).plan)).toEqual(["Filter(A > 1 AND B = 'x')", 'Scan'])
   })
 
@@ -82,7 +97,12 @@ describe('push_down_filter', () => {
       items: [{ name: 'Z', expr: parseExpression('A + 1'), type: T.INTEGER, namespace: 'VALUE' }],
       columns: [{ name: 'Z', type: T.INTEGER, namespace: 'VALUE' }],
     }
-    const plan: LogicalPlan = { kind: 'Filter', input: p, predicate: parseExpression('Z > 1'), columns: p.columns }
+    const plan: LogicalPlan = {
+      kind: 'Filter',
+      input: p,
+      predicate: parseExpression('Z > 1'),
+      columns: p.columns,
+    }
     const r = pushDownFilter.apply(plan)
     expect(r.changed).toBe(false)
     expect(r.plan).toBe(plan)
@@ -91,7 +111,12 @@ describe('push_down_filter', () => {
 
 describe('prune_columns', () => {
   it('keeps key columns and the columns expressions read', () => {
-    const f: LogicalPlan = { kind: 'Filter', input: scan, predicate: parseExpression('C > 1.0'), columns: scanCols }
+    const f: LogicalPlan = {
+      kind: 'Filter',
+      input: scan,
+      predicate: parseExpression('C > 1.0'),
+      columns: scanCols,
+    }
     const r = prunePseudoAndUnusedColumns.apply(project(f))
     expect(r.changed).toBe(true)
     let n: LogicalPlan = r.plan
@@ -103,7 +128,12 @@ describe('prune_columns', () => {
 describe('optimize', () => {
   it('runs the rules and keeps the output columns', () => {
     const p = project(scan)
-    const plan: LogicalPlan = { kind: 'Filter', input: p, predicate: parseExpression('Y IS NULL'), columns: p.columns }
+    const plan: LogicalPlan = {
+      kind: 'Filter',
+      input: p,
+      predicate: parseExpression('Y IS NULL'),
+      columns: p.columns,
+    }
     const out = optimize(plan)
     expect(out.columns).toEqual(plan.columns)
     expect(shape(out)).toEqual(['Project', 'Filter(B IS NULL)', 'Scan'])

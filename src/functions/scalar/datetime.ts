@@ -1,7 +1,8 @@
 import { MS_PER_DAY } from '../../expr/time.js'
 import { compilePattern, parseDateTime } from '../../types/datetime-pattern.js'
 import { T } from '../../types/type.js'
-import { type ScalarFunction, scalarFunction } from '../registry.js'
+import type { Value } from '../../types/values.js'
+import { P, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** Date/time functions: TIMESTAMPTOSTRING, STRINGTOTIMESTAMP, FROM_UNIXTIME, UNIX_TIMESTAMP, PARSE_DATE, ... */
 
@@ -56,6 +57,41 @@ export function zoneOffsetMinutes(zone: string, at: number): number {
 }
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0')
+
+/** java.time's `z` / `zzzz` text of a zone at an instant (`PDT`, `Pacific Daylight Time`). */
+function zoneName(zone: string, at: number, long: boolean): string {
+  const z = zone.trim()
+  if (z === 'UTC' || z === 'GMT' || z === 'Z' || /^[+-]/.test(z)) return z === 'Z' ? 'Z' : z
+  const name = (locale: string): string | undefined => {
+    try {
+      return new Intl.DateTimeFormat(locale, { timeZone: z, timeZoneName: long ? 'long' : 'short' })
+        .formatToParts(new Date(at))
+        .find((p) => p.type === 'timeZoneName')?.value
+    } catch {
+      return undefined
+    }
+  }
+  const us = name('en-US')
+  if (us !== undefined && !us.startsWith('GMT')) return us
+  return name('en-GB') ?? us ?? z
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  MILLISECONDS: 1,
+  SECONDS: 1000,
+  MINUTES: 60_000,
+  HOURS: 3_600_000,
+  DAYS: MS_PER_DAY,
+}
+
+/** TimeUnit.toMillis of `n` units (the unit arrives as its name, from an IntervalUnit argument). */
+function unitMs(unit: Value, n: number): number {
+  const f = UNIT_MS[String(unit).toUpperCase()]
+  if (f === undefined) throw new Error(`Unknown time unit: ${String(unit)}`)
+  return n * f
+}
+
+const floorMod = (a: number, b: number): number => ((a % b) + b) % b
 
 /** Formats epoch ms with a java.time pattern in the given zone. */
 export function formatDateTime(ms: number, pattern: string, zone = 'UTC'): string {
@@ -138,6 +174,8 @@ export function formatDateTime(ms: number, pattern: string, zone = 'UTC'): strin
         break
       }
       case 'z':
+        out += zoneName(zone, ms, w >= 4)
+        break
       case 'V':
       case 'O':
         out += zone
@@ -277,5 +315,90 @@ export function datetimeFunctions(): ScalarFunction[] {
         },
       ],
     }),
+    scalarFunction({
+      name: 'PARSE_TIME',
+      signatures: [
+        {
+          params: [T.STRING, T.STRING],
+          returns: T.TIME,
+          fn: (s, p) => floorMod(parseDateTime(s as string, p as string), MS_PER_DAY),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FORMAT_TIME',
+      signatures: [
+        {
+          params: [T.TIME, T.STRING],
+          returns: T.STRING,
+          fn: (t, p) => formatDateTime(t as number, p as string),
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'FROM_DAYS',
+      signatures: [{ params: [T.INTEGER], returns: T.DATE, fn: (d) => d }],
+    }),
+    scalarFunction({
+      name: 'convert_tz',
+      signatures: [
+        {
+          params: [T.TIMESTAMP, T.STRING, T.STRING],
+          returns: T.TIMESTAMP,
+          fn: (ts, from, to) => {
+            const ms = ts as number
+            const offset = (zone: string): number => {
+              try {
+                return zoneOffsetMinutes(zone, ms)
+              } catch {
+                throw new Error(`Invalid time zone: Unknown time-zone ID: ${zone}`)
+              }
+            }
+            return ms + (offset(to as string) - offset(from as string)) * 60_000
+          },
+        },
+      ],
+    }),
+    ...(['timeadd', 'timesub'] as const).map((name) =>
+      scalarFunction({
+        name,
+        signatures: [
+          {
+            params: [P.intervalUnit, T.INTEGER, T.TIME],
+            returns: T.TIME,
+            fn: (u, n, t) =>
+              floorMod((t as number) + (name === 'timeadd' ? 1 : -1) * unitMs(u, n as number), MS_PER_DAY),
+          },
+        ],
+      }),
+    ),
+    ...(['timestampadd', 'timestampsub'] as const).map((name) =>
+      scalarFunction({
+        name,
+        signatures: [
+          {
+            params: [P.intervalUnit, T.INTEGER, T.TIMESTAMP],
+            returns: T.TIMESTAMP,
+            fn: (u, n, t) => (t as number) + (name === 'timestampadd' ? 1 : -1) * unitMs(u, n as number),
+          },
+        ],
+      }),
+    ),
+    ...(['dateadd', 'datesub'] as const).map((name) =>
+      scalarFunction({
+        name,
+        signatures: [
+          {
+            params: [P.intervalUnit, T.INTEGER, T.DATE],
+            returns: T.DATE,
+            // TimeUnit.MILLISECONDS.toDays: truncation toward zero.
+            fn: (u, n, d) =>
+              Math.trunc(
+                ((d as number) * MS_PER_DAY + (name === 'dateadd' ? 1 : -1) * unitMs(u, n as number)) / MS_PER_DAY,
+              ),
+          },
+        ],
+      }),
+    ),
   ]
 }

@@ -209,7 +209,8 @@ export class EmbeddedBackend implements TopicBackend {
       }
       let p = r.partition
       if (p === undefined) {
-        if (key !== null) p = partitionForKey(key, n)
+        if (n === 1) p = 0
+        else if (key !== null) p = partitionForKey(key, n)
         else {
           if (sticky < 0) sticky = t.sticky.nextPartition(n)
           p = sticky

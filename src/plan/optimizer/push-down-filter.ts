@@ -29,13 +29,22 @@ function rewrite(p: LogicalPlan): LogicalPlan | undefined {
   if (p.kind !== 'Filter') return undefined
   const input = p.input
   if (input.kind === 'Filter') {
-    const predicate: Expr = { kind: 'LogicalBinary', op: 'AND', left: input.predicate, right: p.predicate, span: p.predicate.span }
+    const predicate: Expr = {
+      kind: 'LogicalBinary',
+      op: 'AND',
+      left: input.predicate,
+      right: p.predicate,
+      span: p.predicate.span,
+    }
     return { kind: 'Filter', input: input.input, predicate, columns: input.columns }
   }
   if (input.kind === 'FlatMap') {
     const produced = new Set(input.functions.map((f) => f.name))
     if (someExpr(p.predicate, (e) => e.kind === 'ColumnRef' && produced.has(e.name))) return undefined
-    return { ...input, input: { kind: 'Filter', input: input.input, predicate: p.predicate, columns: input.input.columns } }
+    return {
+      ...input,
+      input: { kind: 'Filter', input: input.input, predicate: p.predicate, columns: input.input.columns },
+    }
   }
   if (input.kind === 'Project') {
     const renames = new Map<string, string>()
@@ -43,9 +52,14 @@ function rewrite(p: LogicalPlan): LogicalPlan | undefined {
     if (someExpr(p.predicate, (e) => e.kind === 'ColumnRef' && !renames.has(e.name))) return undefined
     if (someExpr(p.predicate, (e) => e.kind === 'Lambda')) return undefined
     const predicate = mapExpr(p.predicate, (e) =>
-      e.kind === 'ColumnRef' ? ({ kind: 'ColumnRef', name: renames.get(e.name) ?? e.name, span: e.span } satisfies ColumnRef) : undefined,
+      e.kind === 'ColumnRef'
+        ? ({ kind: 'ColumnRef', name: renames.get(e.name) ?? e.name, span: e.span } satisfies ColumnRef)
+        : undefined,
     )
-    return { ...input, input: { kind: 'Filter', input: input.input, predicate, columns: input.input.columns } }
+    return {
+      ...input,
+      input: { kind: 'Filter', input: input.input, predicate, columns: input.input.columns },
+    }
   }
   return undefined
 }

@@ -48,7 +48,11 @@ export interface FilterStep {
 export interface FlatMapStep {
   readonly '@type': 'streamFlatMapV1'
   readonly source: Step
-  readonly tableFunctions: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
+  readonly tableFunctions: readonly {
+    readonly name: string
+    readonly expression: string
+    readonly type: Type
+  }[]
 }
 
 export interface SelectStep {

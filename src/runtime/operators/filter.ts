@@ -30,7 +30,8 @@ export class FilterOperator implements Operator {
       this.ctx.logError(`Error in WHERE expression: ${(e as Error).message}`, c)
     }
     if (ok) this.downstream.onChange(c)
-    else if (this.table) this.downstream.onChange({ ...c, row: keyOnly(c.row, this.keyCount), tombstone: true })
+    else if (this.table)
+      this.downstream.onChange({ ...c, row: keyOnly(c.row, this.keyCount), tombstone: true })
   }
 
   onControl(m: Control): void {

@@ -61,7 +61,9 @@ export class SinkOperator implements Operator {
     let value: Uint8Array | null
     try {
       key =
-        this.keyIdx.length === 0 || c.nullKey ? null : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
+        this.keyIdx.length === 0 || c.nullKey
+          ? null
+          : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
       value = c.tombstone ? null : this.valueSerde.serialize(this.valueIdx.map((i) => row[i] ?? null))
     } catch (e) {
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
@@ -79,7 +81,12 @@ export class SinkOperator implements Operator {
       }
       ts = t
     }
-    const rec: { key: Uint8Array | null; value: Uint8Array | null; timestamp: number; headers: readonly RecordHeader[] } = {
+    const rec: {
+      key: Uint8Array | null
+      value: Uint8Array | null
+      timestamp: number
+      headers: readonly RecordHeader[]
+    } = {
       key,
       value,
       timestamp: ts,

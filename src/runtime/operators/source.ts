@@ -21,7 +21,9 @@ export class SourceOperator {
   private readonly valueSerde: RowSerde
   private readonly getters: Getter[]
   private readonly isTable: boolean
-  private readonly readTs: ((key: readonly Value[] | null, value: readonly Value[] | null) => number | null) | undefined
+  private readonly readTs:
+    | ((key: readonly Value[] | null, value: readonly Value[] | null) => number | null)
+    | undefined
   private readonly keyCount: number
 
   constructor(
