@@ -480,7 +480,9 @@ function bind(p: ParamType, arg: Type, b: Bindings, allowCasts: boolean): boolea
     case 'GARRAY':
       return arg.kind === 'ARRAY' && bind(p.element, arg.element, b, allowCasts)
     case 'GMAP':
-      return arg.kind === 'MAP' && bind(p.key, arg.key, b, allowCasts) && bind(p.value, arg.value, b, allowCasts)
+      return (
+        arg.kind === 'MAP' && bind(p.key, arg.key, b, allowCasts) && bind(p.value, arg.value, b, allowCasts)
+      )
     case 'LAMBDA':
       return false
     default:

@@ -3,7 +3,9 @@ import type { TopicBackend } from '../log/topic-backend.js'
 import { listTestFiles, loadTestFile, TestFileError } from './load.js'
 import { caseFile, conformanceRoot } from './paths.js'
 import type { CaseResult } from './results.js'
+import { builtinFunctions } from '../functions/registry.js'
 import { type EngineFactory, type FeedMode, runCase } from './run-case.js'
+import { registerTestFunctions, TEST_FUNCTION_NAMES } from './test-functions.js'
 
 /**
  * The full QTT runner (`eddy qtt`): every variant of the given files, one fresh engine each.
@@ -59,6 +61,10 @@ export async function runFull(paths: readonly string[], options: FullRunOptions 
     results.push(r)
     options.onResult?.(r)
   }
+  // ksqlDB's test-only functions (TEST_UDF, ...) exist only here, in the runner's registry.
+  const functions = builtinFunctions()
+  registerTestFunctions(functions)
+  const testFunctions = new Set(TEST_FUNCTION_NAMES)
   for (const path of files) {
     const file = caseFile(path, root)
     let loaded: ReturnType<typeof loadTestFile>
@@ -75,6 +81,8 @@ export async function runFull(paths: readonly string[], options: FullRunOptions 
       const outcome = await runCase(variant, {
         createEngine,
         createBackend,
+        testFunctions,
+        functions,
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         ...(options.feed !== undefined ? { feed: options.feed } : {}),
       })

@@ -37,10 +37,7 @@ const text =
     v === null ? 'null' : t.kind === 'DECIMAL' ? (v as Decimal).toString() : valueToString(v, t)
 
 function testUdf() {
-  const constant =
-    (name: string) =>
-    (): Value =>
-      name
+  const constant = (name: string) => (): Value => name
   return scalarFunction({
     name: 'test_udf',
     signatures: [
@@ -62,7 +59,15 @@ function testUdf() {
 }
 
 /** The parameters of TestUdtf's standardParams: INT, BIGINT, DOUBLE, BOOLEAN, STRING, DECIMAL, STRUCT<A VARCHAR>. */
-const UDTF_PARAMS: readonly ParamType[] = [T.INTEGER, T.BIGINT, T.DOUBLE, T.BOOLEAN, T.STRING, P.anyDecimal, STRUCT_A]
+const UDTF_PARAMS: readonly ParamType[] = [
+  T.INTEGER,
+  T.BIGINT,
+  T.DOUBLE,
+  T.BOOLEAN,
+  T.STRING,
+  P.anyDecimal,
+  STRUCT_A,
+]
 
 function elementType(t: Type | null): Type {
   if (t === null) return T.STRING
@@ -75,7 +80,10 @@ function elementType(t: Type | null): Type {
  * TestUdtf's standardParams / parameterizedListParams / parameterizedMapParams: one STRING row per
  * argument (its first element), as Java's String.valueOf writes it.
  */
-function sevenArgs(wrap: (p: ParamType) => ParamType, pick: (v: Value) => Value): Signature<readonly Value[]> {
+function sevenArgs(
+  wrap: (p: ParamType) => ParamType,
+  pick: (v: Value) => Value,
+): Signature<readonly Value[]> {
   return {
     params: UDTF_PARAMS.map(wrap),
     returns: T.STRING,
@@ -190,8 +198,12 @@ function toStruct() {
 export function registerTestFunctions(registry: FunctionRegistry): void {
   registry.registerScalar(testUdf())
   registry.registerScalar(badUdf())
-  registry.registerScalar(whenFunction('WhenCondition', T.BOOLEAN, 'When condition in case is not running lazily!'))
-  registry.registerScalar(whenFunction('WhenResult', T.INTEGER, 'Then expression in case is not running lazily!'))
+  registry.registerScalar(
+    whenFunction('WhenCondition', T.BOOLEAN, 'When condition in case is not running lazily!'),
+  )
+  registry.registerScalar(
+    whenFunction('WhenResult', T.INTEGER, 'Then expression in case is not running lazily!'),
+  )
   registry.registerScalar(toStruct())
   registry.registerTable(testUdtf())
   registry.registerTable(throwingUdtf())

@@ -32,6 +32,8 @@ export class PersistentQuery {
   private writes: Promise<void> | undefined
   /** Batches processed so far. */
   private batches = 0
+  /** Per source partition, the offset after the last batch whose output is produced but not committed yet. */
+  private readonly produced = new Map<number, TopicPartitionOffset>()
   private abort: AbortController | undefined
 
   constructor(
@@ -152,9 +154,12 @@ export class PersistentQuery {
   ): Promise<void> {
     if (prev !== undefined) await prev
     if (output !== undefined) await this.backend.produce(this.plan.physicalPlan.topicName, output)
-    // A later batch is already processed: its commit (after its own produce) covers this one.
+    this.produced.set(commit.partition, commit)
+    // A later batch is already processed: its write commits this offset along with its own.
     if (seq !== this.batches) return
-    await this.backend.commitOffsets(this.group, [commit])
+    const offsets = [...this.produced.values()]
+    this.produced.clear()
+    await this.backend.commitOffsets(this.group, offsets)
   }
 
   /** Waits for the writes of the batches processed so far; throws if one failed. */

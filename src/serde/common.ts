@@ -25,16 +25,133 @@ export interface SerdeOptions {
 export const utf8Decoder = new TextDecoder('utf-8', { fatal: false })
 export const utf8Encoder = new TextEncoder()
 
-/** Decodes UTF-8; uses Buffer's native slice when the bytes are a Buffer (faster for small records). */
+/** Node's Buffer#utf8Slice (not in @types/node): the fastest way to decode a small byte array. */
+interface Utf8Sliceable {
+  utf8Slice(this: Uint8Array, start: number, end: number): string
+}
+const utf8Slice = (Buffer.prototype as unknown as Utf8Sliceable).utf8Slice
+
+/**
+ * Decodes UTF-8 (invalid sequences become U+FFFD, as TextDecoder). Short ASCII texts (keys) are
+ * built in JavaScript, other small ones with Buffer's native slice (it works on any Uint8Array,
+ * such as the views the embedded log hands out), which skips TextDecoder's per-call overhead.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
-  if (bytes.length < 1024 && Buffer.isBuffer(bytes))
-    return (bytes as unknown as Utf8Sliceable).utf8Slice(0, bytes.length)
+  const n = bytes.length
+  if (n <= 8) {
+    let s = ''
+    for (let i = 0; i < n; i++) {
+      const c = bytes[i]!
+      if (c >= 0x80) return utf8Slice.call(bytes, 0, n)
+      s += String.fromCharCode(c)
+    }
+    return s
+  }
+  if (n < 4096) return utf8Slice.call(bytes, 0, n)
   return utf8Decoder.decode(bytes)
 }
 
-/** Node's Buffer#utf8Slice (not in @types/node): the fastest way to decode a small Buffer. */
-interface Utf8Sliceable {
-  utf8Slice(start: number, end: number): string
+const CHUNK_BYTES = 64 * 1024
+
+/**
+ * Builds UTF-8 byte arrays one after another in a shared chunk: `begin()`, writes, then `end()`
+ * returns a view of what was written since `begin`. Cheaper than a string then `Buffer.from` per
+ * record. A chunk is never written again once handed out, so the views stay valid (each keeps its
+ * chunk alive, like Buffer's pool).
+ */
+export class Utf8Out {
+  #buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES)
+  #start = 0
+  #pos = 0
+
+  begin(): void {
+    this.#pos = this.#start
+  }
+
+  /** The bytes written since `begin()`. */
+  end(): Uint8Array {
+    const buf = this.#buf
+    const start = this.#start
+    this.#start = this.#pos
+    return new Uint8Array(buf.buffer, buf.byteOffset + start, this.#pos - start)
+  }
+
+  /** Room for `n` more bytes: a new chunk if needed, with the record so far copied over. */
+  #ensure(n: number): Buffer {
+    const buf = this.#buf
+    if (this.#pos + n <= buf.length) return buf
+    const used = this.#pos - this.#start
+    const next = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * (used + n)))
+    buf.copy(next, 0, this.#start, this.#pos)
+    this.#buf = next
+    this.#start = 0
+    this.#pos = used
+    return next
+  }
+
+  /** A text known to be ASCII (numbers, literals, base64). */
+  ascii(s: string): void {
+    const n = s.length
+    const buf = this.#ensure(n)
+    let p = this.#pos
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i)
+    this.#pos = p
+  }
+
+  /** Bytes as they are (e.g. a pre-encoded field name). */
+  bytes(b: Uint8Array): void {
+    const n = b.length
+    const buf = this.#ensure(n)
+    let p = this.#pos
+    for (let i = 0; i < n; i++) buf[p++] = b[i]!
+    this.#pos = p
+  }
+
+  /** Any text, UTF-8 encoded. */
+  text(s: string): void {
+    const n = s.length
+    const buf = this.#ensure(n * 3)
+    let p = this.#pos
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) {
+        this.#pos = p + buf.write(s.slice(i), p, 'utf8')
+        return
+      }
+      buf[p++] = c
+    }
+    this.#pos = p
+  }
+
+  /** `JSON.stringify(s)`, UTF-8 encoded. */
+  jsonString(s: string): void {
+    const n = s.length
+    const buf = this.#ensure(n + 2)
+    let p = this.#pos
+    buf[p++] = 0x22
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c < 0x20 || c >= 0x80 || c === 0x22 || c === 0x5c) {
+        // Escapes or non-ASCII: let JSON.stringify and the UTF-8 encoder do it.
+        this.text(JSON.stringify(s))
+        return
+      }
+      buf[p++] = c
+    }
+    buf[p++] = 0x22
+    this.#pos = p
+  }
+}
+
+/** The shared writer (serialization is synchronous, one record at a time). */
+export const utf8Out = new Utf8Out()
+
+/** `encodeUtf8` for short texts written once per record (keys, values): no Buffer per call. */
+export function encodeUtf8Pooled(text: string): Uint8Array {
+  const out = utf8Out
+  out.begin()
+  out.text(text)
+  return out.end()
 }
 
 /**
@@ -76,7 +193,7 @@ export function javaDoubleToString(d: number): string {
     return '-Infinity'
   }
   const a = d < 0 ? -d : d
-  if (a >= 1e-3 && a < 1e7) return String(d)
+  if (a >= 1e-3 && a < 1e7) return centsText(d) ?? String(d)
   // Java prints the smallest subnormal with two digits.
   if (a === Number.MIN_VALUE) return d < 0 ? '-4.9E-324' : '4.9E-324'
   const s = d.toExponential()
@@ -85,6 +202,23 @@ export function javaDoubleToString(d: number): string {
   if (!mant.includes('.')) mant += '.0'
   const exp = s.charCodeAt(e + 1) === 43 /* + */ ? s.slice(e + 2) : s.slice(e + 1)
   return `${mant}E${exp}`
+}
+
+/**
+ * The text of a non-integer `d` (|d| < 1e7) that is exactly the double nearest a number with two
+ * decimals (prices, amounts): `12.5`, `-0.07`, about twice as fast as `String(d)`. That decimal
+ * has at most 9 significant digits, so it is the shortest text that reads back as `d`: the same
+ * text `String(d)` gives. Undefined for other values.
+ */
+function centsText(d: number): string | undefined {
+  const k = Math.round(d * 100)
+  if (k / 100 !== d) return undefined
+  const a = k < 0 ? -k : k
+  const whole = Math.floor(a / 100)
+  const cents = a - whole * 100
+  const head = k < 0 ? `-${whole}` : `${whole}`
+  if (cents % 10 === 0) return `${head}.${cents / 10}`
+  return cents < 10 ? `${head}.0${cents}` : `${head}.${cents}`
 }
 
 const INT_TEXT = /^[+-]?\d+$/

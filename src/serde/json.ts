@@ -26,6 +26,8 @@ import {
   toBigInt,
   toColumnScale,
   toNumber,
+  type Utf8Out,
+  utf8Out,
 } from './common.js'
 import { JsonNum, parseJsonExact } from './json-exact.js'
 
@@ -532,6 +534,33 @@ export function writer(t: Type): Writer {
   }
 }
 
+type ByteWriter = (out: Utf8Out, v: Value) => void
+
+/** A writer straight to UTF-8 bytes: the same text as `writer(t)`. */
+function byteWriter(t: Type): ByteWriter {
+  switch (t.kind) {
+    case 'STRING':
+      return (out, v) => out.jsonString(typeof v === 'string' ? v : String(v))
+    case 'BOOLEAN':
+    case 'INTEGER':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+    case 'BYTES': {
+      // Numbers, literals and base64: always ASCII.
+      const w = writer(t)
+      return (out, v) => out.ascii(w(v))
+    }
+    default: {
+      const w = writer(t)
+      return (out, v) => out.text(w(v))
+    }
+  }
+}
+
 /** Field prefixes (`{"A":` is written as `"A":`, later ones `,"B":`) and value writers. */
 function objectWriter(fields: readonly { name: string; type: Type }[]): {
   prefixes: readonly string[]
@@ -652,16 +681,23 @@ export function createJsonSerde(columns: readonly Column[], options: SerdeOption
     }
     return out
   }
-  const { prefixes, writers } = objectWriter(columns)
+  // `{"A":`, `,"B":`, … as UTF-8, the last one followed by the closing brace.
+  const prefixes = columns.map((c, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`))
+  const writers = columns.map((c) => byteWriter(c.type))
+  const NULL = 'null'
   return {
     serialize(values) {
       if (values === null) return null
-      let s = '{'
+      const out = utf8Out
+      out.begin()
       for (let i = 0; i < n; i++) {
         const v = values[i]
-        s += prefixes[i]! + (v === null || v === undefined ? 'null' : writers[i]!(v))
+        out.bytes(prefixes[i]!)
+        if (v === null || v === undefined) out.ascii(NULL)
+        else writers[i]!(out, v)
       }
-      return encodeUtf8(`${s}}`)
+      out.ascii('}')
+      return out.end()
     },
     deserialize(bytes) {
       if (bytes === null) return null

@@ -6,7 +6,7 @@ import type { Column } from '../types/schema.js'
 import type { Value } from '../types/values.js'
 import {
   decodeUtf8,
-  encodeUtf8,
+  encodeUtf8Pooled,
   type RowSerde,
   SerdeError,
   type SerdeOptions,
@@ -78,7 +78,7 @@ export function createKafkaSerde(columns: readonly Column[], options: SerdeOptio
       read = readFloat64
       break
     case 'STRING':
-      write = (v) => encodeUtf8(typeof v === 'string' ? v : String(v))
+      write = (v) => encodeUtf8Pooled(typeof v === 'string' ? v : String(v))
       read = decodeUtf8
       break
     case 'BYTES':

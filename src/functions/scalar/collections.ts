@@ -1,6 +1,6 @@
 import { compareValues, valueEquals, valueToString } from '../../expr/cast.js'
 import { Decimal } from '../../types/decimal.js'
-import { T, type Type } from '../../types/type.js'
+import { array, struct, T, type Type } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
 import { P, type ScalarFunction, scalarFunction } from '../registry.js'
 
@@ -159,9 +159,60 @@ export function collectionFunctions(): ScalarFunction[] {
           fn: (a, victim) =>
             a === null
               ? null
-              : (a as readonly Value[]).filter((x) => !(x === null ? victim === null : javaEquals(x, victim))),
+              : (a as readonly Value[]).filter(
+                  (x) => !(x === null ? victim === null : javaEquals(x, victim)),
+                ),
         },
       ],
+    }),
+    scalarFunction({
+      name: 'slice',
+      signatures: [
+        {
+          params: [P.array(t), T.INTEGER, T.INTEGER],
+          returns: P.array(t),
+          nullSafe: true,
+          fn: (a, from, to) => {
+            if (a === null) return null
+            const arr = a as readonly Value[]
+            const start = from === null ? 0 : (from as number) - 1
+            const end = to === null ? arr.length : (to as number)
+            // List.subList: out of range or reversed bounds are an error, mapped to NULL.
+            if (start < 0 || end > arr.length || start > end) return null
+            return arr.slice(start, end)
+          },
+        },
+      ],
+    }),
+    scalarFunction({
+      name: 'GENERATE_SERIES',
+      signatures: [
+        { params: [T.INTEGER, T.INTEGER], returns: array(T.INTEGER), fn: (a, b) => series(a, b, null) },
+        { params: [T.INTEGER, T.INTEGER, T.INTEGER], returns: array(T.INTEGER), fn: series },
+        { params: [T.BIGINT, T.BIGINT], returns: array(T.BIGINT), fn: (a, b) => series(a, b, null) },
+        { params: [T.BIGINT, T.BIGINT, T.INTEGER], returns: array(T.BIGINT), fn: series },
+      ],
+    }),
+    scalarFunction({
+      name: 'ENTRIES',
+      signatures: [T.INTEGER, T.BIGINT, T.DOUBLE, T.BOOLEAN, T.STRING, P.anyStruct].map((valueType) => ({
+        params: [P.map(T.STRING, valueType), T.BOOLEAN],
+        returns: (args: readonly (Type | null)[]) => {
+          const m = args[0]
+          const v = m?.kind === 'MAP' ? m.value : T.STRING
+          return array(
+            struct([
+              { name: 'K', type: T.STRING },
+              { name: 'V', type: v },
+            ]),
+          )
+        },
+        fn: (m: Value, sorted: Value) => {
+          const entries = [...(m as ReadonlyMap<Value, Value>)]
+          if (sorted === true) entries.sort(([a], [b]) => compareValues(a, b))
+          return entries.map(([k, v]) => ({ K: k, V: v }))
+        },
+      })),
     }),
     scalarFunction({
       name: 'MAP_KEYS',
@@ -368,4 +419,30 @@ function joinElementText(arrayType: Type | null): (x: Value) => string {
     }
   }
   return (x) => valueToString(x, et)
+}
+
+/** GENERATE_SERIES(start, end[, step]) over INTEGER (numbers) or BIGINT (bigints); `end` is inclusive. */
+function series(start: Value, end: Value, step: Value): Value[] {
+  if (typeof start === 'bigint') {
+    const e = end as bigint
+    const st = step === null ? (e - start > 0n ? 1n : -1n) : BigInt(step as number)
+    if (st === 0n) throw new Error('GENERATE_SERIES step cannot be zero')
+    const diff = e - start
+    if ((diff > 0n && st < 0n) || (diff < 0n && st > 0n))
+      throw new Error('GENERATE_SERIES step has wrong sign')
+    const size = Number(diff / st) + 1
+    const out: Value[] = []
+    for (let i = 0, v = start; i < size; i++, v += st) out.push(v)
+    return out
+  }
+  const s = start as number
+  const e = end as number
+  const st = step === null ? (e - s > 0 ? 1 : -1) : (step as number)
+  if (st === 0) throw new Error('GENERATE_SERIES step cannot be zero')
+  const diff = e - s
+  if ((diff > 0 && st < 0) || (diff < 0 && st > 0)) throw new Error('GENERATE_SERIES step has wrong sign')
+  const size = Math.trunc(diff / st) + 1
+  const out: Value[] = []
+  for (let i = 0, v = s; i < size; i++, v = (v + st) | 0) out.push(v)
+  return out
 }

@@ -394,7 +394,8 @@ export function datetimeFunctions(): ScalarFunction[] {
             // TimeUnit.MILLISECONDS.toDays: truncation toward zero.
             fn: (u, n, d) =>
               Math.trunc(
-                ((d as number) * MS_PER_DAY + (name === 'dateadd' ? 1 : -1) * unitMs(u, n as number)) / MS_PER_DAY,
+                ((d as number) * MS_PER_DAY + (name === 'dateadd' ? 1 : -1) * unitMs(u, n as number)) /
+                  MS_PER_DAY,
               ),
           },
         ],

@@ -123,7 +123,16 @@ export function parseJsonNode(text: string): JsonNode | typeof MISSING {
       }
       if (c === '\\') {
         const e = text[i + 1]
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        }
         if (e === 'u') {
           const hex = text.substring(i + 2, i + 6)
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail()
@@ -389,8 +398,9 @@ export function jsonFunctions(): ScalarFunction[] {
               return writeJsonNode(out)
             }
             const out: JsonNode[] = []
-            for (const n of nodes) if (Array.isArray(n)) out.push(...n)
-            else out.push(n)
+            for (const n of nodes)
+              if (Array.isArray(n)) out.push(...n)
+              else out.push(n)
             return writeJsonNode(out)
           },
         },

@@ -150,7 +150,11 @@ export function mathFunctions(): ScalarFunction[] {
         { params: [T.INTEGER], returns: T.DOUBLE, fn: (x) => Math.log(x as number) },
         { params: [T.BIGINT], returns: T.DOUBLE, fn: (x) => Math.log(Number(x)) },
         { params: [T.DOUBLE], returns: T.DOUBLE, fn: (x) => Math.log(x as number) },
-        { params: [T.INTEGER, T.INTEGER], returns: T.DOUBLE, fn: (b, x) => logBase(b as number, x as number) },
+        {
+          params: [T.INTEGER, T.INTEGER],
+          returns: T.DOUBLE,
+          fn: (b, x) => logBase(b as number, x as number),
+        },
         {
           params: [T.BIGINT, T.BIGINT],
           returns: T.DOUBLE,
@@ -269,12 +273,15 @@ export function mathFunctions(): ScalarFunction[] {
 
 const GEO_MILES = ['mi', 'mile', 'miles']
 const GEO_KMS = ['km', 'kilometer', 'kilometers', 'kilometre', 'kilometres']
-const DEGREES_TO_RADIANS = 0.017453292519943295
+/** Java 8's Math.toRadians. */
+const toRadians = (deg: number): number => (deg / 180) * Math.PI
 
 /** ksqlDB's GeoDistance: haversine on a sphere of radius 6371 km (3959 miles). */
 function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, unit: string | null): number {
   if (lat1 < -90 || lat2 < -90 || lat1 > 90 || lat2 > 90)
-    throw new Error('valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees')
+    throw new Error(
+      'valid latitude values for GeoDistance function are in the range of -90 to 90 decimal degrees',
+    )
   if (lon1 < -180 || lon2 < -180 || lon1 > 180 || lon2 > 180)
     throw new Error(
       'valid longitude values for GeoDistance function are in the range of -180 to +180 decimal degrees',
@@ -291,10 +298,9 @@ function geoDistance(lat1: number, lon1: number, lat2: number, lon2: number, uni
     }
   }
   const haversin = (x: number) => Math.sin(x / 2) ** 2
-  const dLat = (lat2 - lat1) * DEGREES_TO_RADIANS
-  const dLon = (lon2 - lon1) * DEGREES_TO_RADIANS
   const a =
-    haversin(dLat) + haversin(dLon) * Math.cos(lat1 * DEGREES_TO_RADIANS) * Math.cos(lat2 * DEGREES_TO_RADIANS)
+    haversin(toRadians(lat2 - lat1)) +
+    haversin(toRadians(lon2 - lon1)) * Math.cos(toRadians(lat1)) * Math.cos(toRadians(lat2))
   return 2 * Math.asin(Math.sqrt(a)) * radius
 }
 

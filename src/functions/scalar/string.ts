@@ -216,7 +216,8 @@ export function stringFunctions(): ScalarFunction[] {
           params: [T.STRING, T.STRING, T.INTEGER],
           returns: T.INTEGER,
           nullSafe: true,
-          fn: (s, sub, pos) => (pos === null ? null : instr(s as string | null, sub as string | null, pos as number, 1)),
+          fn: (s, sub, pos) =>
+            pos === null ? null : instr(s as string | null, sub as string | null, pos as number, 1),
         },
         {
           params: [T.STRING, T.STRING, T.INTEGER, T.INTEGER],
@@ -313,14 +314,7 @@ export function stringFunctions(): ScalarFunction[] {
         {
           params: [T.STRING],
           returns: T.STRING,
-          fn: (s) => {
-            let out = ''
-            for (const m of (s as string).toLowerCase().matchAll(INITCAP_WORD)) {
-              const part = m[0]
-              out += part.substring(0, 1).toUpperCase() + part.substring(1)
-            }
-            return out
-          },
+          fn: (s) => initcap(s as string),
         },
       ],
     }),
@@ -330,7 +324,10 @@ export function stringFunctions(): ScalarFunction[] {
         {
           params: [T.STRING],
           returns: T.STRING,
-          fn: (s) => createHash('md5').update(s as string, 'utf8').digest('hex'),
+          fn: (s) =>
+            createHash('md5')
+              .update(s as string, 'utf8')
+              .digest('hex'),
         },
       ],
     }),
@@ -398,8 +395,7 @@ export function stringFunctions(): ScalarFunction[] {
         {
           params: [T.STRING, T.STRING, T.STRING],
           returns: T.STRING,
-          fn: (s, p, r) =>
-            (s as string).replace(javaRegex(p as string, 'g'), javaReplacement(r as string)),
+          fn: (s, p, r) => (s as string).replace(javaRegex(p as string, 'g'), javaReplacement(r as string)),
         },
       ],
     }),
@@ -454,6 +450,7 @@ export function stringFunctions(): ScalarFunction[] {
         },
       ],
     }),
+    ...maskFunctions(),
   ]
 }
 
@@ -464,8 +461,28 @@ function pad(s: string, n: number, p: string, left: boolean): string | null {
   return left ? fill + s : s + fill
 }
 
-/** InitCap's words: non-whitespace followed by whitespace (Java's `\\s`). */
-const INITCAP_WORD = /[^ \t\n\x0B\f\r]+[ \t\n\x0B\f\r]*/g
+/** Java's regex `\\s`: space, \\t, \\n, \\x0B, \\f, \\r. */
+const isJavaSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13)
+
+/** InitCap: each word (non-whitespace then whitespace, leading whitespace dropped) capitalized, the rest lowercased. */
+function initcap(s: string): string {
+  const lower = s.toLowerCase()
+  let out = ''
+  let i = 0
+  while (i < lower.length && isJavaSpace(lower.charCodeAt(i))) i++
+  let wordStart = true
+  for (; i < lower.length; i++) {
+    const c = lower.charCodeAt(i)
+    if (isJavaSpace(c)) {
+      wordStart = true
+      out += lower[i]
+    } else {
+      out += wordStart ? (lower[i] as string).toUpperCase() : lower[i]
+      wordStart = false
+    }
+  }
+  return out
+}
 
 /** commons-lang StringUtils.substring(str, start) (negative start counts from the end). */
 function substringFrom(s: string, start: number): string {
@@ -546,8 +563,16 @@ export function javaRegex(pattern: string, flags = ''): RegExp {
   return re
 }
 
+const GROUP_COUNTS = new WeakMap<RegExp, number>()
+
+/** Matcher.groupCount(): the pattern's capturing groups. */
 function groupCount(re: RegExp): number {
-  return (new RegExp(`${re.source}|`).exec('')?.length ?? 1) - 1
+  let n = GROUP_COUNTS.get(re)
+  if (n === undefined) {
+    n = (new RegExp(`${re.source}|`).exec('')?.length ?? 1) - 1
+    GROUP_COUNTS.set(re, n)
+  }
+  return n
 }
 
 function regexpExtract(pattern: string, input: string, group: number): string | null {
@@ -591,10 +616,17 @@ function javaReplacement(r: string): string {
   return out
 }
 
+const MATCHES_EMPTY = new Map<string, boolean>()
+
 /** RegexpSplitToArray: Guava's Splitter.on(pattern), or Java's Pattern.split when the pattern matches ''. */
 function regexpSplit(input: string, pattern: string): Value[] {
   const re = javaRegex(pattern, 'g')
-  const matchesEmpty = pattern === '' || new RegExp(`^(?:${pattern})$`).test('')
+  let matchesEmpty = MATCHES_EMPTY.get(pattern)
+  if (matchesEmpty === undefined) {
+    matchesEmpty = pattern === '' || new RegExp(`^(?:${pattern})$`).test('')
+    if (MATCHES_EMPTY.size > 256) MATCHES_EMPTY.clear()
+    MATCHES_EMPTY.set(pattern, matchesEmpty)
+  }
   const out: string[] = []
   let index = 0
   re.lastIndex = 0
@@ -646,4 +678,98 @@ function unescapeJava(s: string): string {
     }
   }
   return out
+}
+
+const NO_MASK = -1
+const UPPER = /^\p{Lu}$/u
+const LOWER = /^\p{Ll}$/u
+const DIGIT = /^\p{Nd}$/u
+
+/** Masker.getMaskCharacter: NULL means "keep", otherwise exactly one character. */
+function maskChar(m: Value): number {
+  if (m === null) return NO_MASK
+  const str = m as string
+  if (str.length !== 1)
+    throw new Error(`Invalid mask character. Must be only single character, but was '${str}'`)
+  return str.codePointAt(0) as number
+}
+
+/** ksqlDB's Masker: upper-case letters, lower-case letters, digits and other characters replaced. */
+function masker(upper: number, lower: number, digit: number, other: number): (s: string) => string {
+  return (s) => {
+    let out = ''
+    for (let i = 0; i < s.length; i++) {
+      const c = s.codePointAt(i) as number
+      const ch = String.fromCodePoint(c)
+      const m = UPPER.test(ch) ? upper : LOWER.test(ch) ? lower : DIGIT.test(ch) ? digit : other
+      out += String.fromCodePoint(m === NO_MASK ? c : m)
+    }
+    return out
+  }
+}
+
+const DEFAULT_MASK = masker(88, 120, 110, 45) // X x n -
+
+/** MASK, MASK_LEFT, MASK_RIGHT, MASK_KEEP_LEFT, MASK_KEEP_RIGHT. */
+function maskFunctions(): ScalarFunction[] {
+  const custom = (u: Value, l: Value, d: Value, o: Value) =>
+    masker(maskChar(u), maskChar(l), maskChar(d), maskChar(o))
+  const partial = (
+    name: string,
+    split: (s: string, n: number) => readonly [masked: string, kept: string, maskedFirst: boolean],
+  ): ScalarFunction => {
+    const apply = (s: string, n: number, mask: (x: string) => string): string => {
+      if (n < 0)
+        throw new Error(`function ${name} requires a non-negative number of characters to mask or skip`)
+      const [masked, kept, first] = split(s, n)
+      return first ? mask(masked) + kept : kept + mask(masked)
+    }
+    return scalarFunction({
+      name,
+      signatures: [
+        {
+          params: [T.STRING, T.INTEGER],
+          returns: T.STRING,
+          fn: (s, n) => apply(s as string, n as number, DEFAULT_MASK),
+        },
+        {
+          params: [T.STRING, T.INTEGER, T.STRING, T.STRING, T.STRING, T.STRING],
+          returns: T.STRING,
+          nullSafe: true,
+          fn: (s, n, u, l, d, o) =>
+            s === null || n === null ? null : apply(s as string, n as number, custom(u, l, d, o)),
+        },
+      ],
+    })
+  }
+  return [
+    scalarFunction({
+      name: 'mask',
+      signatures: [
+        { params: [T.STRING], returns: T.STRING, fn: (s) => DEFAULT_MASK(s as string) },
+        {
+          params: [T.STRING, T.STRING, T.STRING, T.STRING, T.STRING],
+          returns: T.STRING,
+          nullSafe: true,
+          fn: (s, u, l, d, o) => (s === null ? null : custom(u, l, d, o)(s as string)),
+        },
+      ],
+    }),
+    partial('mask_left', (s, n) => {
+      const k = Math.min(n, s.length)
+      return [s.substring(0, k), s.substring(k), true]
+    }),
+    partial('mask_right', (s, n) => {
+      const k = Math.max(s.length - n, 0)
+      return [s.substring(k), s.substring(0, k), false]
+    }),
+    partial('mask_keep_left', (s, n) => {
+      const k = Math.min(n, s.length)
+      return [s.substring(k), s.substring(0, k), false]
+    }),
+    partial('mask_keep_right', (s, n) => {
+      const k = Math.max(s.length - n, 0)
+      return [s.substring(0, k), s.substring(k), true]
+    }),
+  ]
 }

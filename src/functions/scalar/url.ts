@@ -15,8 +15,14 @@ interface Uri {
 
 // RFC 2396 appendix B, as java.net.URI splits a URI reference.
 const URI_RE = /^(?:([^:/?#]+):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/s
-// Characters java.net.URI rejects anywhere (outside escapes): controls, space and these.
-const ILLEGAL = /[\u0000-\u0020"<>\\^`{|}\u007f]/
+/** Characters java.net.URI rejects anywhere (outside escapes): controls, space and `"<>\\^`{|}`. */
+function hasIllegalChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c <= 0x20 || c === 0x7f || '"<>\\^`{|}'.includes(s[i] as string)) return true
+  }
+  return false
+}
 const BAD_ESCAPE = /%(?![0-9a-fA-F]{2})/
 
 /** java.net.URI's parse; throws ksqlDB's message on invalid syntax. */
@@ -25,7 +31,7 @@ export function parseUri(url: string): Uri {
   const scheme = m?.[1] ?? null
   if (
     m === null ||
-    ILLEGAL.test(url) ||
+    hasIllegalChar(url) ||
     BAD_ESCAPE.test(url) ||
     (scheme !== null && !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(scheme)) ||
     url === ''
