@@ -1,5 +1,5 @@
 import type { ColumnRef, Expr } from '../ast/expressions.js'
-import { mapExpr, someExpr } from '../ast/expr-tree.js'
+import { mapExpr, someExpr, walkExpr } from '../ast/expr-tree.js'
 import { formatExpression } from '../ast/format.js'
 import type { Query, SelectItem } from '../ast/statements.js'
 import type { Catalog } from '../catalog/catalog.js'
@@ -71,10 +71,6 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     throw new SqlPlanError('JOIN is not supported yet.', query.from.span)
   }
   if (query.window !== undefined) throw new SqlPlanError('WINDOW is not supported yet.', query.window.span)
-  if (query.groupBy !== undefined) throw new SqlPlanError('GROUP BY is not supported yet.', query.span)
-  if (query.having !== undefined) {
-    throw new SqlPlanError('HAVING requires a GROUP BY clause.', query.having.span)
-  }
   const rel = query.from
   const source = catalog.source(rel.name)
   if (source === undefined) {
@@ -238,6 +234,25 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     }
   }
 
+  // GROUP BY: an Aggregate node; the projection and HAVING then read its key and aggregate columns.
+  let aggregated = false
+  const isAgg = (e: Expr): boolean => e.kind === 'FunctionCall' && functions.isAggregate(e.name)
+  if (query.groupBy !== undefined || expanded.some((it) => someExpr(it.expr, isAgg)) || query.having !== undefined) {
+    if (query.groupBy === undefined) {
+      throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
+    }
+    if (parts !== undefined) throw new SqlPlanError('PARTITION BY and GROUP BY cannot be combined.', query.span)
+    const built = buildAggregate(query, expanded, plan, inputColumns, unqualify, functions, source, nextSynthetic)
+    plan = built.plan
+    inputColumns = built.plan.columns
+    for (let i = 0; i < expanded.length; i++) {
+      const it = expanded[i]
+      const rewritten = built.rewritten[i]
+      if (it !== undefined && rewritten !== undefined) it.expr = rewritten
+    }
+    aggregated = true
+  }
+
   // Table functions become a FlatMap below the projection.
   const flat: { name: string; expr: Expr; type: Type }[] = []
   const flatScope = ctx('SELECT', inputColumns)
@@ -299,6 +314,13 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       }
     }
     if (keyCols.some((k) => !seen.has(k))) {
+      if (aggregated && query.groupBy !== undefined) {
+        const texts = query.groupBy.map((g) => formatKsqlExpression(g))
+        throw new SqlPlanError(
+          `The query used to build \`${sinkName}\` must include the grouping expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
+          query.span,
+        )
+      }
       if (parts !== undefined) {
         const texts = partitionKeys.map((k) => formatKsqlExpression(qualify(k.expr, alias)))
         throw new SqlPlanError(
@@ -347,7 +369,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   return {
     source,
     plan,
-    resultKind: source.kind,
+    resultKind: aggregated ? 'TABLE' : source.kind,
     partitionByNull,
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
   }
@@ -427,4 +449,116 @@ function qualify(e: Expr, alias: string): Expr {
   return mapExpr(e, (x) =>
     x.kind === 'ColumnRef' && x.source === undefined ? { ...x, source: alias } : undefined,
   )
+}
+
+/**
+ * Builds the Aggregate (and the HAVING filter over it) and rewrites the projection to read its
+ * columns: a sub-expression equal to a GROUP BY expression becomes that key column, an aggregate
+ * call becomes its aggregate column. What still reads a source column is not part of the GROUP BY.
+ */
+function buildAggregate(
+  query: Query,
+  items: readonly { name: string; expr: Expr; original: Expr; star: boolean }[],
+  input: LogicalPlan,
+  inputColumns: readonly PlanColumn[],
+  unqualify: (e: Expr) => Expr,
+  functions: FunctionRegistry,
+  source: SourceDef,
+  nextSynthetic: () => string,
+): { plan: LogicalPlan; rewritten: Expr[] } {
+  const groupBy = query.groupBy ?? []
+  const isAgg = (e: Expr): boolean => e.kind === 'FunctionCall' && functions.isAggregate(e.name)
+  const scope = { scope: columnScope(inputColumns, 'GROUP BY'), functions }
+  const keys: { name: string; expr: Expr; type: Type }[] = []
+  for (const g of groupBy) {
+    const expr = unqualify(g)
+    walkExpr(expr, (x) => {
+      if (isAgg(x) && x.kind === 'FunctionCall') {
+        throw new SqlPlanError(`GROUP BY does not support aggregate functions: ${x.name} is an aggregate function.`, g.span)
+      }
+    })
+    const t = typeOf(expr, scope)
+    if (t === null) throw new SqlPlanError(`Can't infer a type of null.`, g.span)
+    const text = canonical(expr)
+    const match = items.find((it) => !it.star && canonical(it.expr) === text)
+    let name: string
+    if (match !== undefined && (match.name !== '' || expr.kind !== 'ColumnRef')) name = match.name
+    else if (expr.kind === 'ColumnRef') name = expr.name
+    else if (expr.kind === 'Dereference') name = expr.field
+    else name = nextSynthetic()
+    keys.push({ name, expr, type: t })
+  }
+  const byText = new Map(keys.map((k) => [canonical(k.expr), k.name]))
+  const aggregates: { name: string; call: Expr; type: Type }[] = []
+  const aggByText = new Map<string, string>()
+  const selectScope = { scope: columnScope(inputColumns, 'SELECT'), functions }
+  const rewrite = (e: Expr): Expr =>
+    mapExpr(e, (x) => {
+      const key = byText.get(canonical(x))
+      if (key !== undefined) return { kind: 'ColumnRef', name: key, span: x.span } satisfies ColumnRef
+      if (!isAgg(x)) return undefined
+      const text = canonical(x)
+      let name = aggByText.get(text)
+      if (name === undefined) {
+        const t = typeOf(x, selectScope)
+        if (t === null) throw new SqlPlanError(`Can't infer a type of null.`, x.span)
+        name = `KSQL_AGG_VARIABLE_${aggregates.length}`
+        aggByText.set(text, name)
+        aggregates.push({ name, call: x, type: t })
+      }
+      return { kind: 'ColumnRef', name, span: x.span } satisfies ColumnRef
+    })
+  const rewritten = items.map((it) => rewrite(it.expr))
+  const having = query.having === undefined ? undefined : rewrite(unqualify(query.having))
+  if (aggregates.length === 0) {
+    throw new SqlPlanError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', query.span)
+  }
+  if (source.kind === 'TABLE') {
+    const noUndo = aggregates.flatMap((a) => {
+      const call = a.call
+      if (call.kind !== 'FunctionCall') return []
+      const fn = functions.aggregate(call.name)
+      const resolved = fn?.resolve(call.args.map((x) => typeOf(x, selectScope)), call.args) as { undo?: unknown } | undefined
+      return resolved?.undo === undefined ? [call.name] : []
+    })
+    if (noUndo.length > 0) {
+      const names = [...new Set(noUndo)]
+      throw new SqlPlanError(
+        `The aggregation function${names.length > 1 ? 's' : ''} ${joinAnd(names)} cannot be applied to a table source, only to a stream source.`,
+        query.span,
+      )
+    }
+  }
+  const columns: PlanColumn[] = [
+    ...keys.map((k) => ({ name: k.name, type: k.type, namespace: 'KEY' as const })),
+    ...aggregates.map((a) => ({ name: a.name, type: a.type, namespace: 'VALUE' as const })),
+  ]
+  const known = new Set(columns.map((c) => c.name))
+  const stray = (e: Expr): string[] => {
+    const out: string[] = []
+    walkExpr(e, (x) => {
+      if (x.kind === 'ColumnRef' && !known.has(x.name)) out.push(x.name)
+    })
+    return out
+  }
+  const bad = [...new Set(rewritten.flatMap(stray))]
+  if (bad.length > 0) {
+    throw new SqlPlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${bad.join(', ')}`, query.span)
+  }
+  let plan: LogicalPlan = { kind: 'Aggregate', input, groupBy: keys, aggregates, columns }
+  if (having !== undefined && query.having !== undefined) {
+    const badHaving = stray(having)
+    if (badHaving.length > 0) {
+      throw new SqlPlanError(`Non-aggregate HAVING expression not part of GROUP BY: ${badHaving.join(', ')}`, query.having.span)
+    }
+    const t = typeWithPrefix(having, { scope: columnScope(columns, 'HAVING'), functions }, 'Error in HAVING expression: ')
+    if (t !== null && t.kind !== 'BOOLEAN') {
+      throw new SqlPlanError(
+        `Type error in HAVING expression: Should evaluate to boolean but is ${formatKsqlExpression(query.having)} (${typeToString(t)}) instead.`,
+        query.having.span,
+      )
+    }
+    plan = { kind: 'Filter', input: plan, predicate: having, columns }
+  }
+  return { plan, rewritten }
 }

@@ -1,4 +1,9 @@
-import { attrFunction, collectListFunction, collectSetFunction, histogramFunction } from './aggregate/collect.js'
+import {
+  attrFunction,
+  collectListFunction,
+  collectSetFunction,
+  histogramFunction,
+} from './aggregate/collect.js'
 import { countDistinctFunction, countFunction } from './aggregate/count.js'
 import { maxFunction, minFunction, topkDistinctFunction, topkFunction } from './aggregate/minmax.js'
 import { earliestByOffsetFunction, latestByOffsetFunction } from './aggregate/offset.js'

@@ -1,3 +1,4 @@
+import { registerAggregates } from './aggregate-registry.js'
 import { FunctionRegistry } from './registry.js'
 import { collectionFunctions } from './scalar/collections.js'
 import { datetimeFunctions } from './scalar/datetime.js'
@@ -25,5 +26,6 @@ export function builtinFunctions(): FunctionRegistry {
   }
   r.registerTable(explodeFunction())
   r.registerTable(cubeExplodeFunction())
+  registerAggregates(r)
   return r
 }

@@ -522,4 +522,3 @@ function instantiate(p: ParamType, b: Bindings, arg: Type | null): Type | null {
 export { T }
 
 /** A fresh registry with every builtin function. */
-export { builtinFunctions } from './builtins.js'

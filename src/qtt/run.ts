@@ -3,7 +3,7 @@ import type { TopicBackend } from '../log/topic-backend.js'
 import { listTestFiles, loadTestFile, TestFileError } from './load.js'
 import { caseFile, conformanceRoot } from './paths.js'
 import type { CaseResult } from './results.js'
-import { builtinFunctions } from '../functions/registry.js'
+import { builtinFunctions } from '../functions/builtins.js'
 import { type EngineFactory, type FeedMode, runCase } from './run-case.js'
 import { registerTestFunctions, TEST_FUNCTION_NAMES } from './test-functions.js'
 

@@ -10,8 +10,10 @@ import { columnScope } from '../analyzer/column-scope.js'
 import type { PlanColumn } from '../plan/logical/logical-plan.js'
 import { type SinkStep, type SourceStep, type Step, stepColumns } from '../plan/physical/steps.js'
 import type { Value } from '../types/values.js'
+import type { ResolvedUdaf } from '../functions/aggregate/udaf.js'
 import type { Operator } from './messages.js'
 import type { OperatorContext } from './operators/context.js'
+import { AggregateOperator } from './operators/aggregate.js'
 import { FilterOperator } from './operators/filter.js'
 import { FlatMapOperator, type TableFunctionEvaluator } from './operators/flat-map.js'
 import { ProjectOperator } from './operators/project.js'
@@ -64,6 +66,35 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
         const ev = compile(step.filterExpression, input, ctx)
         const keyCount = input.filter((c) => c.namespace === 'KEY').length
         downstream = new FilterOperator(ev, step['@type'] === 'tableFilterV1', keyCount, downstream, ctx)
+        step = step.source
+        continue
+      }
+      case 'streamAggregateV1':
+      case 'tableAggregateV1': {
+        const input = stepColumns(step.source)
+        const keys = step.groupBy.map((g) => compile(g.expression, input, ctx))
+        const ectx = exprContext(input, ctx)
+        const calls = step.aggregates.map((a) => {
+          const call = parseExpression(a.expression)
+          if (call.kind !== 'FunctionCall') throw new SqlPlanError(`Not an aggregate call: ${a.expression}`)
+          const fn = ctx.functions.aggregate(call.name)
+          if (fn === undefined) throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`)
+          const udaf = fn.resolve(
+            call.args.map((x) => typeOf(x, ectx)),
+            call.args,
+          ) as ResolvedUdaf
+          const args = call.args.slice(0, udaf.argCount).map((x) => compileExpr(x, ectx).evaluate)
+          return { udaf, args }
+        })
+        const inputKeyCount = input.filter((c) => c.namespace === 'KEY').length
+        downstream = new AggregateOperator(
+          keys,
+          calls,
+          step['@type'] === 'tableAggregateV1',
+          inputKeyCount,
+          downstream,
+          ctx,
+        )
         step = step.source
         continue
       }

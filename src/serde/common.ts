@@ -32,9 +32,10 @@ interface Utf8Sliceable {
 const utf8Slice = (Buffer.prototype as unknown as Utf8Sliceable).utf8Slice
 
 /**
- * Decodes UTF-8 (invalid sequences become U+FFFD, as TextDecoder). Short ASCII texts (keys) are
- * built in JavaScript, other small ones with Buffer's native slice (it works on any Uint8Array,
- * such as the views the embedded log hands out), which skips TextDecoder's per-call overhead.
+ * Decodes UTF-8 exactly as TextDecoder (invalid sequences become U+FFFD, a leading byte order
+ * mark is dropped). Short ASCII texts (keys) are built in JavaScript, other small ones with
+ * Buffer's native slice (it works on any Uint8Array, such as the views the embedded log hands
+ * out), which skips TextDecoder's per-call overhead.
  */
 export function decodeUtf8(bytes: Uint8Array): string {
   const n = bytes.length
@@ -42,12 +43,15 @@ export function decodeUtf8(bytes: Uint8Array): string {
     let s = ''
     for (let i = 0; i < n; i++) {
       const c = bytes[i]!
-      if (c >= 0x80) return utf8Slice.call(bytes, 0, n)
+      if (c >= 0x80) return utf8Decoder.decode(bytes)
       s += String.fromCharCode(c)
     }
     return s
   }
-  if (n < 4096) return utf8Slice.call(bytes, 0, n)
+  // TextDecoder drops a leading byte order mark (as Jackson does); Buffer's slice would keep it.
+  if (n < 4096 && !(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) {
+    return utf8Slice.call(bytes, 0, n)
+  }
   return utf8Decoder.decode(bytes)
 }
 

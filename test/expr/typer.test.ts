@@ -4,7 +4,7 @@ import type { ColumnRef } from '../../src/ast/expressions.js'
 import { SqlPlanError } from '../../src/errors.js'
 import type { ExprContext } from '../../src/expr/scope.js'
 import { typeOf } from '../../src/expr/typer.js'
-import { builtinFunctions } from '../../src/functions/registry.js'
+import { builtinFunctions } from '../../src/functions/builtins.js'
 import { array, decimal, map, struct, T, type Type, typeToString } from '../../src/types/type.js'
 
 const COLUMNS: readonly { name: string; type: Type }[] = [

@@ -133,7 +133,8 @@ export function histogramFunction(): UdafFunction {
           merge: (a, b) => {
             const out = new Map(a as ReadonlyMap<Value, Value>)
             for (const [k, v] of b as ReadonlyMap<Value, Value>) {
-              if (out.size < HISTOGRAM_LIMIT || out.has(k)) out.set(k, ((out.get(k) as bigint | undefined) ?? 0n) + (v as bigint))
+              if (out.size < HISTOGRAM_LIMIT || out.has(k))
+                out.set(k, ((out.get(k) as bigint | undefined) ?? 0n) + (v as bigint))
             }
             return out
           },

@@ -14,7 +14,8 @@ export function countFunction(): UdafFunction {
     aggregateType: T.BIGINT,
     init: () => 0n,
     add: (s: Value, args: readonly Value[]) => (args.length > 0 && args[0] === null ? s : (s as bigint) + 1n),
-    undo: (s: Value, args: readonly Value[]) => (args.length > 0 && args[0] === null ? s : (s as bigint) - 1n),
+    undo: (s: Value, args: readonly Value[]) =>
+      args.length > 0 && args[0] === null ? s : (s as bigint) - 1n,
     merge: (a: Value, b: Value) => (a as bigint) + (b as bigint),
     result: (s: Value) => s,
   })
@@ -115,7 +116,8 @@ export function murmurHash(v: Exclude<Value, null>): number {
   if (typeof v === 'bigint') return hashLong(v)
   if (typeof v === 'number') {
     // INTEGER / DATE / TIME values are Java ints; DOUBLE uses its raw long bits.
-    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)) return hashLong(BigInt(v))
+    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0))
+      return hashLong(BigInt(v))
     const view = new DataView(new ArrayBuffer(8))
     view.setFloat64(0, v)
     return hashLong(view.getBigInt64(0))

@@ -2,7 +2,13 @@ import { SqlPlanError } from '../../errors.js'
 import { array, struct, T, type Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
 import { P } from '../registry.js'
-import { type UdafContext, type UdafFunction, type UdafImpl, type UdafSignature, udafFunction } from './udaf.js'
+import {
+  type UdafContext,
+  type UdafFunction,
+  type UdafImpl,
+  type UdafSignature,
+  udafFunction,
+} from './udaf.js'
 
 /**
  * LATEST_BY_OFFSET / EARLIEST_BY_OFFSET. The state records each value with a sequence number

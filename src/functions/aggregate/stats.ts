@@ -100,7 +100,8 @@ export function avgFunction(): UdafFunction {
 function stddev(ops: SumOps, sqrt: boolean): UdafImpl {
   const mergeInner = sqrt
     ? (a: Struct, b: Struct) =>
-        toDouble(a.SUM ?? null) / Number(a.COUNT as bigint) - toDouble(b.SUM ?? null) / Number(b.COUNT as bigint)
+        toDouble(a.SUM ?? null) / Number(a.COUNT as bigint) -
+        toDouble(b.SUM ?? null) / Number(b.COUNT as bigint)
     : (a: Struct, b: Struct) =>
         ops.type.kind === 'DOUBLE'
           ? ops.intDiv(a.SUM ?? null, a.COUNT as bigint) - ops.intDiv(b.SUM ?? null, b.COUNT as bigint)

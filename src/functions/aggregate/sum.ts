@@ -121,30 +121,28 @@ export function sumFunction(): UdafFunction {
 
 /** SUM_LIST(ARRAY<x>) (undocumented): sums every non-NULL element of every array. */
 export function sumListFunction(): UdafFunction {
-  const make =
-    (type: Type, ops: NumOps) =>
-    (): UdafImpl => {
-      const sumList = (list: readonly Value[]): Value => {
-        let s = ops.zero
-        for (const v of list) if (v !== null) s = ops.add(s, v)
-        return s
-      }
-      return {
-        returnType: type,
-        aggregateType: type,
-        init: () => ops.zero,
-        add: (s, args) => {
-          const l = args[0] ?? null
-          return l === null ? s : ops.add(s, sumList(l as readonly Value[]))
-        },
-        undo: (s, args) => {
-          const l = args[0] ?? null
-          return l === null ? s : ops.sub(s, sumList(l as readonly Value[]))
-        },
-        merge: (a, b) => ops.add(a, b),
-        result: (s) => s,
-      }
+  const make = (type: Type, ops: NumOps) => (): UdafImpl => {
+    const sumList = (list: readonly Value[]): Value => {
+      let s = ops.zero
+      for (const v of list) if (v !== null) s = ops.add(s, v)
+      return s
     }
+    return {
+      returnType: type,
+      aggregateType: type,
+      init: () => ops.zero,
+      add: (s, args) => {
+        const l = args[0] ?? null
+        return l === null ? s : ops.add(s, sumList(l as readonly Value[]))
+      },
+      undo: (s, args) => {
+        const l = args[0] ?? null
+        return l === null ? s : ops.sub(s, sumList(l as readonly Value[]))
+      },
+      merge: (a, b) => ops.add(a, b),
+      result: (s) => s,
+    }
+  }
   return udafFunction({
     name: 'SUM_LIST',
     signatures: [

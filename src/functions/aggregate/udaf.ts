@@ -27,13 +27,11 @@ import type { Value } from '../../types/values.js'
  * pure: it never mutates a state passed in and returns a new one when something changes (it may
  * return the same object when nothing changes).
  */
-export interface ResolvedUdaf extends ResolvedAggregate {
+export interface UdafImpl {
   /** The type of `result`. */
   readonly returnType: Type
   /** The SQL type of the intermediate state (to serialize it with the value model). */
   readonly aggregateType: Type
-  /** Number of leading call arguments that are per-row inputs (0 for COUNT(*)); the rest were literals. */
-  readonly argCount: number
   /** The initial state (e.g. 0n for COUNT). */
   init(): Value
   /** Folds one input row in; `args` holds the `argCount` per-row argument values (may be null). */
@@ -47,6 +45,14 @@ export interface ResolvedUdaf extends ResolvedAggregate {
   merge(a: Value, b: Value): Value
   /** The output value of a state. */
   result(state: Value): Value
+}
+
+/** A resolved aggregate call (what the aggregation operators run). */
+export interface ResolvedUdaf extends ResolvedAggregate, UdafImpl {
+  readonly returnType: Type
+  readonly aggregateType: Type
+  /** Number of leading call arguments that are per-row inputs (0 for COUNT(*)); the rest were literals. */
+  readonly argCount: number
 }
 
 /** Query properties visible to aggregate functions (e.g. `ksql.functions.collect_list.limit`). */
@@ -67,9 +73,6 @@ export interface UdafContext {
   readonly init: readonly Value[]
   readonly config: AggregateConfig
 }
-
-/** The parts of a ResolvedUdaf a factory provides (the rest is filled in by `udafFunction`). */
-export type UdafImpl = Omit<ResolvedUdaf, 'argCount'>
 
 export interface UdafSignature {
   /** Parameter patterns: the per-row ones, then the init (literal) ones. */
@@ -179,7 +182,8 @@ export function literalValue(e: Expr): Value | undefined {
       return Decimal.parse(e.value)
     case 'ArithmeticUnary': {
       const v = literalValue(e.operand)
-      if (e.op === '+') return typeof v === 'number' || typeof v === 'bigint' || v instanceof Decimal ? v : undefined
+      if (e.op === '+')
+        return typeof v === 'number' || typeof v === 'bigint' || v instanceof Decimal ? v : undefined
       if (typeof v === 'number') return -v
       if (typeof v === 'bigint') return -v
       if (v instanceof Decimal) return new Decimal(-v.unscaled, v.scale)
@@ -213,7 +217,11 @@ function readInitArgs(
 }
 
 /** ksqlDB's "does not accept parameters" message, for functions resolved by hand (TOPK). */
-export function notAccepted(name: string, argTypes: readonly (Type | null)[], alternatives: readonly string[]) {
+export function notAccepted(
+  name: string,
+  argTypes: readonly (Type | null)[],
+  alternatives: readonly string[],
+) {
   const text = argTypes.map((t) => (t === null ? 'null' : typeToString(t))).join(', ')
   return new SqlPlanError(
     `Function '${name}' does not accept parameters (${text}).\nValid alternatives are:\n${alternatives.join('\n')}\n` +

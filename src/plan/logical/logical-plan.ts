@@ -19,7 +19,7 @@ export interface PlanColumn {
  * The logical plan of one query: a closed union, each node with its output columns. Expressions
  * refer to columns of the node's input by unqualified name (the analyzer strips source aliases).
  */
-export type LogicalPlan = Scan | Filter | FlatMap | Project | Sink
+export type LogicalPlan = Scan | Filter | FlatMap | Aggregate | Project | Sink
 
 /** Reads a source topic: a stream (every record) or a table (latest row per key; null value deletes). */
 export interface Scan {
@@ -45,6 +45,20 @@ export interface FlatMap {
   readonly kind: 'FlatMap'
   readonly input: LogicalPlan
   readonly functions: readonly { readonly name: string; readonly expr: Expr; readonly type: Type }[]
+  readonly columns: readonly PlanColumn[]
+}
+
+/**
+ * GROUP BY: one row per group key, holding the aggregates' current results. Over a stream each
+ * row is added to its group; over a table a changed row is retracted from its old group first
+ * (ksqlDB's undo). Emits the group's new row on every change. Columns: the group keys (KEY), then
+ * the aggregates (VALUE).
+ */
+export interface Aggregate {
+  readonly kind: 'Aggregate'
+  readonly input: LogicalPlan
+  readonly groupBy: readonly { readonly name: string; readonly expr: Expr; readonly type: Type }[]
+  readonly aggregates: readonly { readonly name: string; readonly call: Expr; readonly type: Type }[]
   readonly columns: readonly PlanColumn[]
 }
 

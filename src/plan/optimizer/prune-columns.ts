@@ -39,6 +39,12 @@ export const prunePseudoAndUnusedColumns: OptimizerRule = {
           for (const f of p.functions) collect(f.expr)
           visit(p.input)
           return
+        case 'Aggregate':
+          used.clear()
+          for (const g of p.groupBy) collect(g.expr)
+          for (const a of p.aggregates) collect(a.call)
+          visit(p.input)
+          return
         case 'Scan':
           return
       }
@@ -65,6 +71,7 @@ export const prunePseudoAndUnusedColumns: OptimizerRule = {
           return { ...p, input, columns: [...input.columns, ...extra] }
         }
         case 'Project':
+        case 'Aggregate':
         case 'Sink': {
           const input = rebuild(p.input)
           return input === p.input ? p : { ...p, input }

@@ -43,6 +43,15 @@ export function toSteps(plan: LogicalPlan): Step {
           type: f.type,
         })),
       }
+    case 'Aggregate': {
+      const source = toSteps(plan.input)
+      return {
+        '@type': isTable(source) ? 'tableAggregateV1' : 'streamAggregateV1',
+        source,
+        groupBy: plan.groupBy.map((g) => ({ name: g.name, expression: formatExpression(g.expr), type: g.type })),
+        aggregates: plan.aggregates.map((a) => ({ name: a.name, expression: formatExpression(a.call), type: a.type })),
+      }
+    }
     case 'Project': {
       const source = toSteps(plan.input)
       return {
@@ -90,5 +99,6 @@ export function toSinkStep(plan: LogicalPlan): SinkStep {
 }
 
 function isTable(s: Step): boolean {
-  return s['@type'].startsWith('table')
+  // An aggregation's output is a table.
+  return s['@type'].startsWith('table') || s['@type'] === 'streamAggregateV1'
 }

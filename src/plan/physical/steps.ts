@@ -9,7 +9,7 @@ import type { Type } from '../../types/type.js'
  * types as `Type` objects. Names follow ksqlDB's execution steps (StreamSource, StreamFilter,
  * StreamSelect, StreamFlatMap, StreamSink and their table twins).
  */
-export type Step = SourceStep | FilterStep | FlatMapStep | SelectStep | SinkStep
+export type Step = SourceStep | FilterStep | FlatMapStep | AggregateStep | SelectStep | SinkStep
 
 export interface StepColumn {
   readonly name: string
@@ -53,6 +53,14 @@ export interface FlatMapStep {
     readonly expression: string
     readonly type: Type
   }[]
+}
+
+/** GROUP BY over a stream (add) or a table (undo + add); `aggregates` are the calls' SQL text. */
+export interface AggregateStep {
+  readonly '@type': 'streamAggregateV1' | 'tableAggregateV1'
+  readonly source: Step
+  readonly groupBy: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
+  readonly aggregates: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
 }
 
 export interface SelectStep {
@@ -103,6 +111,12 @@ export function stepColumns(step: Step): readonly StepColumn[] {
       return [
         ...stepColumns(step.source),
         ...step.tableFunctions.map((f) => ({ name: f.name, type: f.type, namespace: 'VALUE' as const })),
+      ]
+    case 'streamAggregateV1':
+    case 'tableAggregateV1':
+      return [
+        ...step.groupBy.map((g) => ({ name: g.name, type: g.type, namespace: 'KEY' as const })),
+        ...step.aggregates.map((a) => ({ name: a.name, type: a.type, namespace: 'VALUE' as const })),
       ]
     case 'streamSelectV1':
     case 'tableSelectV1':

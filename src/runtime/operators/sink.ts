@@ -19,6 +19,9 @@ export class SinkOperator implements Operator {
   private readonly valueSerde: RowSerde
   private readonly keyIdx: number[]
   private readonly valueIdx: number[]
+  /** Reused arrays the key and value columns are picked into (serializers do not keep them). */
+  private readonly keyValues: Value[]
+  private readonly valueValues: Value[]
   private readonly readTs: ((row: readonly Value[]) => number | null) | undefined
   /** Windowed sink: whether its windows are sessions (key layout); undefined when not windowed. */
   private readonly session: boolean | undefined
@@ -41,6 +44,8 @@ export class SinkOperator implements Operator {
         this.valueIdx.push(i)
       }
     })
+    this.keyValues = new Array<Value>(this.keyIdx.length).fill(null)
+    this.valueValues = new Array<Value>(this.valueIdx.length).fill(null)
     this.session = step.window === undefined ? undefined : step.window.type === 'SESSION'
     const f = step.formats
     this.keySerde = createSerde(f.keyFormat, keyCols, keyOptions(f.keyFeatures.wrapSingle))
@@ -63,8 +68,8 @@ export class SinkOperator implements Operator {
       key =
         this.keyIdx.length === 0 || c.nullKey
           ? null
-          : this.keySerde.serialize(this.keyIdx.map((i) => row[i] ?? null))
-      value = c.tombstone ? null : this.valueSerde.serialize(this.valueIdx.map((i) => row[i] ?? null))
+          : this.keySerde.serialize(pick(row, this.keyIdx, this.keyValues))
+      value = c.tombstone ? null : this.valueSerde.serialize(pick(row, this.valueIdx, this.valueValues))
     } catch (e) {
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
       return
@@ -96,4 +101,10 @@ export class SinkOperator implements Operator {
   }
 
   onControl(_m: Control): void {}
+}
+
+/** `idx.map((i) => row[i] ?? null)`, into `into`. */
+function pick(row: readonly Value[], idx: readonly number[], into: Value[]): Value[] {
+  for (let k = 0; k < idx.length; k++) into[k] = row[idx[k]!] ?? null
+  return into
 }
