@@ -684,18 +684,22 @@ export class Engine implements EngineApi {
   }
 
   private operatorContext(queryId: string): OperatorContext {
-    return {
+    const ctx: OperatorContext = {
       queryId,
       functions: this.functions,
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
-      logError: (message, where) =>
+      replaying: false,
+      logError: (message, where) => {
+        if (ctx.replaying) return
         this.log.log({
           queryId,
           message,
           record: { topic: where.topic, partition: where.partition, offset: where.offset },
-        }),
+        })
+      },
     }
+    return ctx
   }
 
   private groupId(queryId: string): string {

@@ -1,5 +1,5 @@
 import type { OutRecord, RecordBatch, TopicBackend, TopicPartitionOffset } from '../log/topic-backend.js'
-import type { QueryPlan } from '../plan/physical/steps.js'
+import type { QueryPlan, Step } from '../plan/physical/steps.js'
 import { buildPersistent } from './build.js'
 import type { OperatorContext } from './operators/context.js'
 
@@ -39,7 +39,7 @@ export class PersistentQuery {
   constructor(
     plan: QueryPlan,
     private readonly backend: TopicBackend,
-    ctx: OperatorContext,
+    private readonly ctx: OperatorContext,
     private readonly group: string,
     private readonly reset: 'earliest' | 'latest',
   ) {
@@ -58,12 +58,40 @@ export class PersistentQuery {
    */
   async init(): Promise<void> {
     const committed = await this.backend.committedOffsets(this.group, this.sourceTopic)
-    if (committed.length > 0 || this.reset === 'earliest') return
+    if (committed.length > 0) {
+      await this.rebuildState(committed)
+      return
+    }
+    if (this.reset === 'earliest') return
     const d = await this.backend.describeTopic(this.sourceTopic)
     await this.backend.commitOffsets(
       this.group,
       d.partitions.map((p) => ({ topic: this.sourceTopic, partition: p.partition, offset: p.endOffset })),
     )
+  }
+
+  /**
+   * A stateful query (GROUP BY) keeps its state in memory: after a restart it rebuilds it by
+   * replaying its input from the start up to the committed offsets, with output and logging
+   * switched off, so processing resumes exactly where it stopped.
+   */
+  private async rebuildState(committed: readonly { partition: number; offset: number }[]): Promise<void> {
+    if (!isStateful(this.plan.physicalPlan)) return
+    const upTo = new Map(committed.map((c) => [c.partition, c.offset]))
+    this.ctx.replaying = true
+    try {
+      for await (const batch of this.backend.consume(this.sourceTopic, {
+        partitions: [...upTo.keys()],
+        reset: 'earliest',
+        follow: false,
+      })) {
+        const end = upTo.get(batch.partition) ?? 0
+        for (const r of batch.records) if (r.offset < end) this.pipeline.source.onRecord(r)
+        this.pipeline.sink.buffer.length = 0
+      }
+    } finally {
+      this.ctx.replaying = false
+    }
   }
 
   /** Processes everything available now; resolves with the number of records read. */
@@ -172,4 +200,10 @@ export class PersistentQuery {
       if (this.writes === writes) this.writes = undefined
     }
   }
+}
+
+/** True when a step tree holds state (an aggregation). */
+function isStateful(step: Step): boolean {
+  if (step['@type'] === 'streamAggregateV1' || step['@type'] === 'tableAggregateV1') return true
+  return 'source' in step ? isStateful(step.source) : false
 }

@@ -56,4 +56,34 @@ describe('restart on the embedded backend', () => {
     expect(second.persistentQueries().map((q) => q.id)).toEqual(['CSAS_EVENS_0', 'CSAS_ODDS_1'])
     await second.close()
   })
+
+  it('an aggregation rebuilds its state after a restart: counts continue, nothing is counted twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-restart-agg-'))
+    dirs.push(dir)
+    const props = { properties: { 'auto.offset.reset': 'earliest' } }
+    const first = await Engine.open(dir, props)
+    await first.execute(`
+      CREATE STREAM s (k STRING KEY, id INT) WITH (kafka_topic='input', value_format='JSON', partitions=2);
+      CREATE TABLE counts AS SELECT k, COUNT(*) AS n, SUM(id) AS total FROM s GROUP BY k;`)
+    await produce(first.backend, 0, 50)
+    await first.runUntilIdle()
+    await first.close()
+
+    const second = await Engine.open(dir, props)
+    await produce(second.backend, 50, 100)
+    await second.runUntilIdle()
+    const latest = new Map<string, { N: number; TOTAL: number }>()
+    for await (const b of second.backend.consume('COUNTS', { follow: false })) {
+      for (const r of b.records) {
+        latest.set(dec.decode(r.key as Uint8Array), JSON.parse(dec.decode(r.value as Uint8Array)))
+      }
+    }
+    // k0..k4 each got 20 of the ids 0..99 (i % 5), so 20 rows and the sum of their ids.
+    for (let k = 0; k < 5; k++) {
+      const ids = Array.from({ length: 20 }, (_, j) => j * 5 + k)
+      expect(latest.get(`k${k}`)).toEqual({ N: 20, TOTAL: ids.reduce((a, b) => a + b, 0) })
+    }
+    expect(second.processingLog).toEqual([])
+    await second.close()
+  })
 })

@@ -18,8 +18,12 @@ import {
 import { formatExpression } from '../../ast/format.js'
 import { SqlPlanError } from '../../errors.js'
 
-/** The types ksqlDB's MIN / MAX / TOPKDISTINCT accept (AggregateFunctionFactory.COMPARABLE_ARGS). */
-const COMPARABLE: readonly ParamType[] = [
+/**
+ * The types ksqlDB's MIN / MAX / TOPKDISTINCT accept (AggregateFunctionFactory.COMPARABLE_ARGS).
+ * A function, not a constant: registry.js (P) may still be initializing when this module loads
+ * (registry → builtins → aggregate-registry → here).
+ */
+const comparable = (): readonly ParamType[] => [
   T.INTEGER,
   T.BIGINT,
   T.DOUBLE,
@@ -45,7 +49,7 @@ function extreme(name: 'MIN' | 'MAX'): UdafFunction {
   }
   return udafFunction({
     name,
-    signatures: COMPARABLE.map((p) => ({
+    signatures: comparable().map((p) => ({
       params: [p],
       make: (ctx): UdafImpl => {
         const t = ctx.types[0] as Type
@@ -180,7 +184,7 @@ export function topkFunction(): UdafFunction {
 export function topkDistinctFunction(): UdafFunction {
   return udafFunction({
     name: 'TOPKDISTINCT',
-    signatures: COMPARABLE.map((p) => ({
+    signatures: comparable().map((p) => ({
       params: [p, T.INTEGER],
       initArgs: 1,
       make: (ctx): UdafImpl => {

@@ -8,6 +8,8 @@ export interface OperatorContext {
   logError(message: string, where: RecordPosition): void
   /** The record being processed (set by the source operator): where expression errors happened. */
   readonly current: { topic: string; partition: number; offset: number }
+  /** True while a query rebuilds its state by replaying input it already processed: nothing is logged. */
+  replaying: boolean
   /** ksql.timestamp.throw.on.invalid: a record whose timestamp cannot be read stops the query. */
   readonly throwOnInvalidTimestamp?: boolean
 }
