@@ -26,7 +26,12 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .description('Run a SQL file on the embedded engine')
     .argument('<file>', 'SQL file; "-" reads stdin')
     .option('--data-dir <dir>', 'where topics, tables and queries are kept', '.eddy')
-    .option('--define <name=value>', 'define a variable for substitution in the file (repeatable)', collect, [])
+    .option(
+      '--define <name=value>',
+      'define a variable for substitution in the file (repeatable)',
+      collect,
+      [],
+    )
     .option('--follow', 'keep push queries running and printing new rows until Ctrl-C')
     .option('--offset-reset <earliest|latest>', "auto.offset.reset for this run's queries", 'earliest')
     .action(async (file: string, opts: RunOptions) => {

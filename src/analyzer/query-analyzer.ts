@@ -237,12 +237,26 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   // GROUP BY: an Aggregate node; the projection and HAVING then read its key and aggregate columns.
   let aggregated = false
   const isAgg = (e: Expr): boolean => e.kind === 'FunctionCall' && functions.isAggregate(e.name)
-  if (query.groupBy !== undefined || expanded.some((it) => someExpr(it.expr, isAgg)) || query.having !== undefined) {
+  if (
+    query.groupBy !== undefined ||
+    expanded.some((it) => someExpr(it.expr, isAgg)) ||
+    query.having !== undefined
+  ) {
     if (query.groupBy === undefined) {
       throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
     }
-    if (parts !== undefined) throw new SqlPlanError('PARTITION BY and GROUP BY cannot be combined.', query.span)
-    const built = buildAggregate(query, expanded, plan, inputColumns, unqualify, functions, source, nextSynthetic)
+    if (parts !== undefined)
+      throw new SqlPlanError('PARTITION BY and GROUP BY cannot be combined.', query.span)
+    const built = buildAggregate(
+      query,
+      expanded,
+      plan,
+      inputColumns,
+      unqualify,
+      functions,
+      source,
+      nextSynthetic,
+    )
     plan = built.plan
     inputColumns = built.plan.columns
     for (let i = 0; i < expanded.length; i++) {
@@ -474,7 +488,10 @@ function buildAggregate(
     const expr = unqualify(g)
     walkExpr(expr, (x) => {
       if (isAgg(x) && x.kind === 'FunctionCall') {
-        throw new SqlPlanError(`GROUP BY does not support aggregate functions: ${x.name} is an aggregate function.`, g.span)
+        throw new SqlPlanError(
+          `GROUP BY does not support aggregate functions: ${x.name} is an aggregate function.`,
+          g.span,
+        )
       }
     })
     const t = typeOf(expr, scope)
@@ -511,14 +528,20 @@ function buildAggregate(
   const rewritten = items.map((it) => rewrite(it.expr))
   const having = query.having === undefined ? undefined : rewrite(unqualify(query.having))
   if (aggregates.length === 0) {
-    throw new SqlPlanError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', query.span)
+    throw new SqlPlanError(
+      'GROUP BY requires aggregate functions in either the SELECT or HAVING clause.',
+      query.span,
+    )
   }
   if (source.kind === 'TABLE') {
     const noUndo = aggregates.flatMap((a) => {
       const call = a.call
       if (call.kind !== 'FunctionCall') return []
       const fn = functions.aggregate(call.name)
-      const resolved = fn?.resolve(call.args.map((x) => typeOf(x, selectScope)), call.args) as { undo?: unknown } | undefined
+      const resolved = fn?.resolve(
+        call.args.map((x) => typeOf(x, selectScope)),
+        call.args,
+      ) as { undo?: unknown } | undefined
       return resolved?.undo === undefined ? [call.name] : []
     })
     if (noUndo.length > 0) {
@@ -543,15 +566,25 @@ function buildAggregate(
   }
   const bad = [...new Set(rewritten.flatMap(stray))]
   if (bad.length > 0) {
-    throw new SqlPlanError(`Non-aggregate SELECT expression(s) not part of GROUP BY: ${bad.join(', ')}`, query.span)
+    throw new SqlPlanError(
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${bad.join(', ')}`,
+      query.span,
+    )
   }
   let plan: LogicalPlan = { kind: 'Aggregate', input, groupBy: keys, aggregates, columns }
   if (having !== undefined && query.having !== undefined) {
     const badHaving = stray(having)
     if (badHaving.length > 0) {
-      throw new SqlPlanError(`Non-aggregate HAVING expression not part of GROUP BY: ${badHaving.join(', ')}`, query.having.span)
+      throw new SqlPlanError(
+        `Non-aggregate HAVING expression not part of GROUP BY: ${badHaving.join(', ')}`,
+        query.having.span,
+      )
     }
-    const t = typeWithPrefix(having, { scope: columnScope(columns, 'HAVING'), functions }, 'Error in HAVING expression: ')
+    const t = typeWithPrefix(
+      having,
+      { scope: columnScope(columns, 'HAVING'), functions },
+      'Error in HAVING expression: ',
+    )
     if (t !== null && t.kind !== 'BOOLEAN') {
       throw new SqlPlanError(
         `Type error in HAVING expression: Should evaluate to boolean but is ${formatKsqlExpression(query.having)} (${typeToString(t)}) instead.`,

@@ -562,7 +562,10 @@ async function runStatements(
     for (const r of results) if (r.kind === 'QueryStarted') queries++
   } catch (error) {
     const statement = statementAt(variant.statements, error)
-    return { caught: { error, phase: 'statement', ...(statement !== undefined ? { statement } : {}) }, queries }
+    return {
+      caught: { error, phase: 'statement', ...(statement !== undefined ? { statement } : {}) },
+      queries,
+    }
   }
   return { queries }
 }

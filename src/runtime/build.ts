@@ -78,7 +78,8 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
           const call = parseExpression(a.expression)
           if (call.kind !== 'FunctionCall') throw new SqlPlanError(`Not an aggregate call: ${a.expression}`)
           const fn = ctx.functions.aggregate(call.name)
-          if (fn === undefined) throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`)
+          if (fn === undefined)
+            throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`)
           const udaf = fn.resolve(
             call.args.map((x) => typeOf(x, ectx)),
             call.args,

@@ -48,8 +48,16 @@ export function toSteps(plan: LogicalPlan): Step {
       return {
         '@type': isTable(source) ? 'tableAggregateV1' : 'streamAggregateV1',
         source,
-        groupBy: plan.groupBy.map((g) => ({ name: g.name, expression: formatExpression(g.expr), type: g.type })),
-        aggregates: plan.aggregates.map((a) => ({ name: a.name, expression: formatExpression(a.call), type: a.type })),
+        groupBy: plan.groupBy.map((g) => ({
+          name: g.name,
+          expression: formatExpression(g.expr),
+          type: g.type,
+        })),
+        aggregates: plan.aggregates.map((a) => ({
+          name: a.name,
+          expression: formatExpression(a.call),
+          type: a.type,
+        })),
       }
     }
     case 'Project': {

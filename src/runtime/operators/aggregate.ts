@@ -115,7 +115,10 @@ export class AggregateOperator implements Operator {
         try {
           return a(row)
         } catch (e) {
-          this.ctx.logError(`Error computing an aggregate argument: ${(e as Error).message}`, this.ctx.current)
+          this.ctx.logError(
+            `Error computing an aggregate argument: ${(e as Error).message}`,
+            this.ctx.current,
+          )
           return null
         }
       }),
