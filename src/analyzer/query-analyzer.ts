@@ -3,13 +3,14 @@ import { mapExpr, someExpr, walkExpr } from '../ast/expr-tree.js'
 import { formatExpression } from '../ast/format.js'
 import type { Query, SelectItem } from '../ast/statements.js'
 import type { Catalog } from '../catalog/catalog.js'
-import type { SourceDef, SourceKind } from '../catalog/source.js'
+import type { SourceDef, SourceKind, WindowInfo } from '../catalog/source.js'
 import { preparing, SqlPlanError } from '../errors.js'
 import { typeOf } from '../expr/typer.js'
 import type { FunctionRegistry } from '../functions/registry.js'
-import type { LogicalPlan, PlanColumn, ProjectItem } from '../plan/logical/logical-plan.js'
+import type { LogicalPlan, PlanColumn, ProjectItem, WindowSpec } from '../plan/logical/logical-plan.js'
 import { PSEUDO_COLUMNS, WINDOW_BOUND_COLUMNS } from '../types/schema.js'
-import { type Type, typeToString } from '../types/type.js'
+import { T, type Type, typeToString } from '../types/type.js'
+import { durationMs } from '../ast/types.js'
 import { columnScope } from './column-scope.js'
 import { formatKsqlExpression } from '../expr/format.js'
 
@@ -37,6 +38,8 @@ export interface AnalyzedQuery {
   readonly resultKind: SourceKind
   /** PARTITION BY NULL: the result has no key. */
   readonly partitionByNull: boolean
+  /** The result's window (a windowed aggregation), or the source's when it passes windowed keys through. */
+  readonly window?: WindowInfo
   readonly limit?: number
 }
 
@@ -70,7 +73,9 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   if (query.from.kind === 'Join') {
     throw new SqlPlanError('JOIN is not supported yet.', query.from.span)
   }
-  if (query.window !== undefined) throw new SqlPlanError('WINDOW is not supported yet.', query.window.span)
+  if (query.window !== undefined && query.groupBy === undefined) {
+    throw new SqlPlanError('WINDOW clause requires a GROUP BY clause.', query.window.span)
+  }
   const rel = query.from
   const source = catalog.source(rel.name)
   if (source === undefined) {
@@ -384,6 +389,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     source,
     plan,
     resultKind: aggregated ? 'TABLE' : source.kind,
+    ...(resultWindow(plan, source) !== undefined ? { window: resultWindow(plan, source) } : {}),
     partitionByNull,
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
   }
@@ -557,6 +563,7 @@ function buildAggregate(
     ...aggregates.map((a) => ({ name: a.name, type: a.type, namespace: 'VALUE' as const })),
   ]
   const known = new Set(columns.map((c) => c.name))
+  if (query.window !== undefined) for (const n of ['WINDOWSTART', 'WINDOWEND']) known.add(n)
   const stray = (e: Expr): string[] => {
     const out: string[] = []
     walkExpr(e, (x) => {
@@ -571,7 +578,22 @@ function buildAggregate(
       query.span,
     )
   }
-  let plan: LogicalPlan = { kind: 'Aggregate', input, groupBy: keys, aggregates, columns }
+  const window = windowSpec(query)
+  if (window !== undefined) {
+    if (source.kind === 'TABLE') throw new SqlPlanError('Windowed aggregation is only supported on streams.', query.span)
+    columns.push(
+      { name: 'WINDOWSTART', type: T.BIGINT, namespace: 'PSEUDO' },
+      { name: 'WINDOWEND', type: T.BIGINT, namespace: 'PSEUDO' },
+    )
+  }
+  let plan: LogicalPlan = {
+    kind: 'Aggregate',
+    input,
+    groupBy: keys,
+    aggregates,
+    ...(window !== undefined ? { window } : {}),
+    columns,
+  }
   if (having !== undefined && query.having !== undefined) {
     const badHaving = stray(having)
     if (badHaving.length > 0) {
@@ -594,4 +616,42 @@ function buildAggregate(
     plan = { kind: 'Filter', input: plan, predicate: having, columns }
   }
   return { plan, rewritten }
+}
+
+/** ksqlDB's default GRACE PERIOD when a window does not name one. */
+const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000
+
+/** The query's WINDOW clause in milliseconds, if any. */
+function windowSpec(query: Query): WindowSpec | undefined {
+  const w = query.window
+  if (w === undefined) return undefined
+  const graceMs = w.grace === undefined ? DEFAULT_GRACE_MS : durationMs(w.grace)
+  const emitFinal = query.emit === 'FINAL'
+  switch (w.kind) {
+    case 'TumblingWindow': {
+      const size = durationMs(w.size)
+      return { type: 'TUMBLING', sizeMs: size, advanceMs: size, graceMs, emitFinal }
+    }
+    case 'HoppingWindow': {
+      const size = durationMs(w.size)
+      const advance = durationMs(w.advance)
+      return { type: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs, emitFinal }
+    }
+    case 'SessionWindow':
+      return { type: 'SESSION', gapMs: durationMs(w.gap), graceMs, emitFinal }
+  }
+}
+
+/** The window of a query's result: its aggregation's, or the source's when no aggregation re-keys it. */
+function resultWindow(plan: LogicalPlan, source: SourceDef): WindowInfo | undefined {
+  let p: LogicalPlan | undefined = plan
+  while (p !== undefined) {
+    if (p.kind === 'Aggregate') {
+      const w = p.window
+      if (w === undefined) return undefined
+      return w.type === 'SESSION' ? { type: 'SESSION' } : { type: w.type, sizeMs: w.sizeMs ?? 0 }
+    }
+    p = p.kind === 'Scan' ? undefined : p.input
+  }
+  return source.window
 }

@@ -370,7 +370,7 @@ export class Engine implements EngineApi {
       sinkName: stmt.name,
       queryId,
       statementText: text,
-      target: ({ source, resultKind, schema }) => {
+      target: ({ source, resultKind, schema, window }) => {
         if (resultKind !== kind) {
           throw new SqlPlanError(
             `Invalid result type. Your SELECT query produces a ${resultKind}. Please use CREATE ${resultKind} AS SELECT statement instead.`,
@@ -402,7 +402,7 @@ export class Engine implements EngineApi {
           valueFeatures: props.valueFeatures,
           ...(props.timestampColumn !== undefined ? { timestampColumn: props.timestampColumn } : {}),
           ...(props.timestampFormat !== undefined ? { timestampFormat: props.timestampFormat } : {}),
-          ...(source.window !== undefined ? { window: source.window } : {}),
+          ...(window !== undefined ? { window } : {}),
         } satisfies SinkTarget
       },
     })

@@ -1,7 +1,7 @@
 import { analyzeQuery } from '../analyzer/query-analyzer.js'
 import type { Query } from '../ast/statements.js'
 import type { Catalog } from '../catalog/catalog.js'
-import type { SourceDef, SourceKind } from '../catalog/source.js'
+import type { SourceDef, SourceKind, WindowInfo } from '../catalog/source.js'
 import type { FunctionRegistry } from '../functions/registry.js'
 import type { LogicalPlan, PlanColumn, SinkTarget } from '../plan/logical/logical-plan.js'
 import { optimize } from '../plan/optimizer/optimizer.js'
@@ -41,6 +41,7 @@ export function planPersistentQuery(
       source: SourceDef
       resultKind: SourceKind
       schema: LogicalSchema
+      window: WindowInfo | undefined
     }) => SinkTarget
   },
 ): PlannedPersistentQuery {
@@ -50,7 +51,12 @@ export function planPersistentQuery(
     sinkName: options.sinkName,
   })
   const schema = sinkSchema(analyzed.plan.columns)
-  const target = options.target({ source: analyzed.source, resultKind: analyzed.resultKind, schema })
+  const target = options.target({
+    source: analyzed.source,
+    resultKind: analyzed.resultKind,
+    schema,
+    window: analyzed.window,
+  })
   const logical: LogicalPlan = {
     kind: 'Sink',
     input: analyzed.plan,

@@ -95,6 +95,7 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
           inputKeyCount,
           downstream,
           ctx,
+          step.window,
         )
         step = step.source
         continue

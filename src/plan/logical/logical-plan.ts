@@ -59,7 +59,24 @@ export interface Aggregate {
   readonly input: LogicalPlan
   readonly groupBy: readonly { readonly name: string; readonly expr: Expr; readonly type: Type }[]
   readonly aggregates: readonly { readonly name: string; readonly call: Expr; readonly type: Type }[]
+  /** WINDOW clause: groups are per key and window; rows carry WINDOWSTART / WINDOWEND. */
+  readonly window?: WindowSpec
   readonly columns: readonly PlanColumn[]
+}
+
+/** A window of an aggregation, in milliseconds. */
+export interface WindowSpec {
+  readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'
+  /** TUMBLING / HOPPING size. */
+  readonly sizeMs?: number
+  /** HOPPING advance (TUMBLING: the size). */
+  readonly advanceMs?: number
+  /** SESSION inactivity gap. */
+  readonly gapMs?: number
+  /** GRACE PERIOD: how late a record may be (ksqlDB's default: 24 hours). */
+  readonly graceMs: number
+  /** EMIT FINAL: one row per window, once it closes. */
+  readonly emitFinal: boolean
 }
 
 /** Computes the output columns; key columns first. */

@@ -58,6 +58,7 @@ export function toSteps(plan: LogicalPlan): Step {
           expression: formatExpression(a.call),
           type: a.type,
         })),
+        ...(plan.window !== undefined ? { window: plan.window } : {}),
       }
     }
     case 'Project': {

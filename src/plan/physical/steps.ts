@@ -1,6 +1,7 @@
 import type { FormatSpec, SerdeFeatures, SourceKind, WindowInfo } from '../../catalog/source.js'
+import type { WindowSpec } from '../logical/logical-plan.js'
 import type { LogicalSchema } from '../../types/schema.js'
-import type { Type } from '../../types/type.js'
+import { T, type Type } from '../../types/type.js'
 
 /**
  * Physical plan steps: plain JSON, versioned by `@type` (bump the version only when a step's
@@ -61,6 +62,7 @@ export interface AggregateStep {
   readonly source: Step
   readonly groupBy: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
   readonly aggregates: readonly { readonly name: string; readonly expression: string; readonly type: Type }[]
+  readonly window?: WindowSpec
 }
 
 export interface SelectStep {
@@ -117,6 +119,12 @@ export function stepColumns(step: Step): readonly StepColumn[] {
       return [
         ...step.groupBy.map((g) => ({ name: g.name, type: g.type, namespace: 'KEY' as const })),
         ...step.aggregates.map((a) => ({ name: a.name, type: a.type, namespace: 'VALUE' as const })),
+        ...(step.window === undefined
+          ? []
+          : [
+              { name: 'WINDOWSTART', type: T.BIGINT, namespace: 'PSEUDO' as const },
+              { name: 'WINDOWEND', type: T.BIGINT, namespace: 'PSEUDO' as const },
+            ]),
       ]
     case 'streamSelectV1':
     case 'tableSelectV1':

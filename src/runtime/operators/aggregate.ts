@@ -1,5 +1,6 @@
 import type { Evaluator } from '../../expr/compile.js'
 import type { ResolvedUdaf } from '../../functions/aggregate/udaf.js'
+import type { WindowSpec } from '../../plan/logical/logical-plan.js'
 import type { Row, Value } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
 import type { OperatorContext } from './context.js'
@@ -13,6 +14,9 @@ export interface AggregateCall {
 interface Group {
   readonly key: readonly Value[]
   states: Value[]
+  /** Windowed groups: the window's bounds. */
+  start?: number
+  end?: number
 }
 
 /** A stable text for a group key (values of the value model), used as a map key. */
@@ -39,6 +43,11 @@ export class AggregateOperator implements Operator {
   /** Table input: each input key's last row, as group key + argument values. */
   private readonly previous = new Map<string, { group: string; args: Value[][] }>()
 
+  /** Session windows per group key, ordered by start. */
+  private readonly sessions = new Map<string, Group[]>()
+  /** The largest event time seen (Kafka Streams' stream time), for the grace period. */
+  private streamTime = Number.NEGATIVE_INFINITY
+
   constructor(
     private readonly keys: readonly Evaluator[],
     private readonly calls: readonly AggregateCall[],
@@ -46,9 +55,14 @@ export class AggregateOperator implements Operator {
     private readonly inputKeyCount: number,
     private readonly downstream: Operator,
     private readonly ctx: OperatorContext,
+    private readonly window?: WindowSpec,
   ) {}
 
   onChange(c: Change): void {
+    if (this.window !== undefined) {
+      this.onWindowed(c, this.window)
+      return
+    }
     if (!this.table) {
       if (c.tombstone) return
       const key = this.groupKey(c)
@@ -84,6 +98,86 @@ export class AggregateOperator implements Operator {
 
   onControl(m: Control): void {
     this.downstream.onControl(m)
+  }
+
+  /**
+   * Windowed aggregation of a stream. TUMBLING / HOPPING: the record joins every window that
+   * contains its time, unless the window closed (end + grace <= stream time). SESSION: sessions of
+   * the key within the gap of the record merge into one; each merged-away session is deleted
+   * (a tombstone), then the merged session is emitted.
+   */
+  private onWindowed(c: Change, w: WindowSpec): void {
+    if (c.tombstone) return
+    const ts = c.ts
+    if (ts > this.streamTime) this.streamTime = ts
+    const key = this.groupKey(c)
+    if (key === undefined) return
+    const args = this.args(c.row)
+    const text = keyText(key)
+    if (w.type === 'SESSION') {
+      const gap = w.gapMs ?? 0
+      if (ts + gap + w.graceMs < this.streamTime) {
+        this.ctx.logError('Skipping record for expired session window', c)
+        return
+      }
+      const list = this.sessions.get(text) ?? []
+      // Closed sessions (end + gap + grace before stream time) no longer merge.
+      const live = list.filter((s) => (s.end ?? 0) + gap + w.graceMs >= this.streamTime)
+      const overlapping = live.filter((s) => (s.end ?? 0) + gap >= ts && (s.start ?? 0) - gap <= ts)
+      let states = this.calls.map((call) => call.udaf.init())
+      let start = ts
+      let end = ts
+      for (const s of overlapping) {
+        states = states.map((st, i) => this.call(i).udaf.merge(st, s.states[i] ?? null))
+        start = Math.min(start, s.start ?? ts)
+        end = Math.max(end, s.end ?? ts)
+      }
+      for (const s of overlapping) this.emitDelete(s, c)
+      states = states.map((st, i) => this.call(i).udaf.add(st, args[i] ?? []))
+      const merged: Group = { key, states, start, end }
+      const rest = live.filter((s) => !overlapping.includes(s))
+      rest.push(merged)
+      rest.sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
+      this.sessions.set(text, rest)
+      this.emit(merged, c)
+      return
+    }
+    const size = w.sizeMs ?? 0
+    const advance = w.advanceMs ?? size
+    const starts: number[] = []
+    for (let s = Math.floor(ts / advance) * advance; s > ts - size && s >= 0; s -= advance) starts.push(s)
+    starts.reverse()
+    for (const start of starts) {
+      const end = start + size
+      if (end + w.graceMs <= this.streamTime) {
+        this.ctx.logError('Skipping record for expired window', c)
+        continue
+      }
+      const gk = `${text}@${start}`
+      let g = this.groups.get(gk)
+      if (g === undefined) {
+        g = { key, states: this.calls.map((call) => call.udaf.init()), start, end }
+        this.groups.set(gk, g)
+      }
+      const group = g
+      group.states = group.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
+      this.emit(group, c)
+    }
+  }
+
+  private emitDelete(g: Group, c: Change): void {
+    const row: Row = [...g.key, ...g.states.map(() => null), g.start ?? null, g.end ?? null].map((v) =>
+      typeof v === 'number' ? BigInt(v) : v,
+    )
+    const ts = g.end ?? c.ts
+    this.downstream.onChange({
+      ...c,
+      row,
+      ts,
+      tombstone: true,
+      nullKey: false,
+      window: { start: g.start ?? 0, end: g.end ?? 0 },
+    })
   }
 
   private call(i: number): AggregateCall {
@@ -137,6 +231,17 @@ export class AggregateOperator implements Operator {
 
   private emit(g: Group, c: Change): void {
     const row: Row = [...g.key, ...g.states.map((s, i) => this.call(i).udaf.result(s))]
-    this.downstream.onChange({ ...c, row, tombstone: false, nullKey: false })
+    if (g.start === undefined || g.end === undefined) {
+      this.downstream.onChange({ ...c, row, tombstone: false, nullKey: false })
+      return
+    }
+    row.push(BigInt(g.start), BigInt(g.end))
+    this.downstream.onChange({
+      ...c,
+      row,
+      tombstone: false,
+      nullKey: false,
+      window: { start: g.start, end: g.end },
+    })
   }
 }
