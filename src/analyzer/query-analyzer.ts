@@ -580,7 +580,8 @@ function buildAggregate(
   }
   const window = windowSpec(query)
   if (window !== undefined) {
-    if (source.kind === 'TABLE') throw new SqlPlanError('Windowed aggregation is only supported on streams.', query.span)
+    if (source.kind === 'TABLE')
+      throw new SqlPlanError('Windowed aggregation is only supported on streams.', query.span)
     columns.push(
       { name: 'WINDOWSTART', type: T.BIGINT, namespace: 'PSEUDO' },
       { name: 'WINDOWEND', type: T.BIGINT, namespace: 'PSEUDO' },
