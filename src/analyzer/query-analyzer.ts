@@ -73,6 +73,9 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   if (query.from.kind === 'Join') {
     throw new SqlPlanError('JOIN is not supported yet.', query.from.span)
   }
+  if (query.emit === 'FINAL' && query.window === undefined) {
+    throw new SqlPlanError('EMIT FINAL is only supported for windowed aggregations.', query.span)
+  }
   if (query.window !== undefined && query.groupBy === undefined) {
     throw new SqlPlanError('WINDOW clause requires a GROUP BY clause.', query.window.span)
   }
@@ -626,8 +629,9 @@ const DEFAULT_GRACE_MS = 24 * 60 * 60 * 1000
 function windowSpec(query: Query): WindowSpec | undefined {
   const w = query.window
   if (w === undefined) return undefined
-  const graceMs = w.grace === undefined ? DEFAULT_GRACE_MS : durationMs(w.grace)
   const emitFinal = query.emit === 'FINAL'
+  // EMIT FINAL closes a window at its end when no GRACE PERIOD is given.
+  const graceMs = w.grace !== undefined ? durationMs(w.grace) : emitFinal ? 0 : DEFAULT_GRACE_MS
   switch (w.kind) {
     case 'TumblingWindow': {
       const size = durationMs(w.size)

@@ -47,6 +47,8 @@ export class AggregateOperator implements Operator {
   private readonly sessions = new Map<string, Group[]>()
   /** The largest event time seen (Kafka Streams' stream time), for the grace period. */
   private streamTime = Number.NEGATIVE_INFINITY
+  /** EMIT FINAL: the latest row of each open window, emitted once the window closes. */
+  private readonly pending = new Map<string, { close: number; change: Change }>()
 
   constructor(
     private readonly keys: readonly Evaluator[],
@@ -110,6 +112,7 @@ export class AggregateOperator implements Operator {
     if (c.tombstone) return
     const ts = c.ts
     if (ts > this.streamTime) this.streamTime = ts
+    if (w.emitFinal) this.emitClosed()
     const key = this.groupKey(c)
     if (key === undefined) return
     const args = this.args(c.row)
@@ -165,7 +168,21 @@ export class AggregateOperator implements Operator {
     }
   }
 
+  /** EMIT FINAL: emits the windows that closed (end + grace <= stream time), oldest first. */
+  private emitClosed(): void {
+    const closed = [...this.pending].filter(([, p]) => p.close <= this.streamTime)
+    closed.sort((a, b) => a[1].close - b[1].close)
+    for (const [k, p] of closed) {
+      this.pending.delete(k)
+      this.downstream.onChange(p.change)
+    }
+  }
+
   private emitDelete(g: Group, c: Change): void {
+    if (this.window?.emitFinal === true) {
+      this.pending.delete(`${keyText(g.key)}@${g.start}`)
+      return
+    }
     const row: Row = [...g.key, ...g.states.map(() => null), g.start ?? null, g.end ?? null].map((v) =>
       typeof v === 'number' ? BigInt(v) : v,
     )
@@ -236,12 +253,14 @@ export class AggregateOperator implements Operator {
       return
     }
     row.push(BigInt(g.start), BigInt(g.end))
-    this.downstream.onChange({
-      ...c,
-      row,
-      tombstone: false,
-      nullKey: false,
-      window: { start: g.start, end: g.end },
-    })
+    const out: Change = { ...c, row, tombstone: false, nullKey: false, window: { start: g.start, end: g.end } }
+    const w = this.window
+    if (w?.emitFinal === true) {
+      const close = g.end + (w.type === 'SESSION' ? (w.gapMs ?? 0) : 0) + w.graceMs
+      this.pending.set(`${keyText(g.key)}@${g.start}`, { close, change: out })
+      this.emitClosed()
+      return
+    }
+    this.downstream.onChange(out)
   }
 }
