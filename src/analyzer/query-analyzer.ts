@@ -13,6 +13,7 @@ import { T, type Type, typeToString } from '../types/type.js'
 import { durationMs } from '../ast/types.js'
 import { columnScope } from './column-scope.js'
 import { formatKsqlExpression } from '../expr/format.js'
+import { analyzeJoinQuery } from './join-analyzer.js'
 
 /** Names no output column may take (ksqlDB's SystemColumns). */
 export const RESERVED_COLUMN_NAMES: ReadonlySet<string> = new Set([
@@ -32,7 +33,10 @@ export interface AnalyzeOptions {
 
 /** A query checked against the catalog, as a logical plan without its sink. */
 export interface AnalyzedQuery {
+  /** The source (a join's leftmost source). */
   readonly source: SourceDef
+  /** Every source the query reads (several for a join), left to right. */
+  readonly sources?: readonly SourceDef[]
   readonly plan: LogicalPlan
   /** What the query produces: a STREAM or a TABLE. */
   readonly resultKind: SourceKind
@@ -70,9 +74,7 @@ export function sourceColumns(source: SourceDef): PlanColumn[] {
 export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQuery {
   const { catalog, functions, sinkName } = options
   const persistent = sinkName !== undefined
-  if (query.from.kind === 'Join') {
-    throw new SqlPlanError('JOIN is not supported yet.', query.from.span)
-  }
+  if (query.from.kind === 'Join') return analyzeJoinQuery(query, query.from, options)
   if (query.emit === 'FINAL' && query.window === undefined) {
     throw new SqlPlanError('EMIT FINAL is only supported for windowed aggregations.', query.span)
   }
@@ -479,7 +481,7 @@ function qualify(e: Expr, alias: string): Expr {
  * columns: a sub-expression equal to a GROUP BY expression becomes that key column, an aggregate
  * call becomes its aggregate column. What still reads a source column is not part of the GROUP BY.
  */
-function buildAggregate(
+export function buildAggregate(
   query: Query,
   items: readonly { name: string; expr: Expr; original: Expr; star: boolean }[],
   input: LogicalPlan,
@@ -648,7 +650,7 @@ function windowSpec(query: Query): WindowSpec | undefined {
 }
 
 /** The window of a query's result: its aggregation's, or the source's when no aggregation re-keys it. */
-function resultWindow(plan: LogicalPlan, source: SourceDef): WindowInfo | undefined {
+export function resultWindow(plan: LogicalPlan, source: SourceDef): WindowInfo | undefined {
   let p: LogicalPlan | undefined = plan
   while (p !== undefined) {
     if (p.kind === 'Aggregate') {
@@ -656,7 +658,7 @@ function resultWindow(plan: LogicalPlan, source: SourceDef): WindowInfo | undefi
       if (w === undefined) return undefined
       return w.type === 'SESSION' ? { type: 'SESSION' } : { type: w.type, sizeMs: w.sizeMs ?? 0 }
     }
-    p = p.kind === 'Scan' ? undefined : p.input
+    p = p.kind === 'Scan' || p.kind === 'Join' ? undefined : p.input
   }
   return source.window
 }

@@ -70,7 +70,7 @@ export function planPersistentQuery(
     statementText: options.statementText,
     sinkName: target.name,
     sinkKind: target.kind,
-    sourceNames: [analyzed.source.name],
+    sourceNames: (analyzed.sources ?? [analyzed.source]).map((s) => s.name),
     physicalPlan: toSinkStep(optimized),
   }
   return { plan, logical: optimized, source: analyzed.source, resultKind: analyzed.resultKind, schema }

@@ -19,18 +19,39 @@ import { FlatMapOperator, type TableFunctionEvaluator } from './operators/flat-m
 import { ProjectOperator } from './operators/project.js'
 import { SinkOperator } from './operators/sink.js'
 import { SourceOperator } from './operators/source.js'
+import {
+  StreamStreamJoinOperator,
+  StreamTableJoinOperator,
+  TableTableJoinOperator,
+} from './operators/join.js'
 
-/** A query's operators, built from its steps: records go in at `source`. */
+/** A query's operators, built from its steps: records go in at its sources. */
 export interface BuiltPipeline {
+  /** The first (leftmost) source. */
   readonly source: SourceOperator
   readonly sourceStep: SourceStep
+  /** Every source, left to right (several for a join). */
+  readonly sources: readonly { readonly operator: SourceOperator; readonly step: SourceStep }[]
 }
 
 /**
- * Builds the operator chain of a step tree ending in `terminal` (a SinkOperator, or a collector
+ * Builds the operator tree of a step tree ending in `terminal` (a SinkOperator, or a collector
  * for transient queries). Expressions are parsed from the steps' SQL text and compiled once here.
  */
 export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContext): BuiltPipeline {
+  const sources: { operator: SourceOperator; step: SourceStep }[] = []
+  buildChain(top, terminal, ctx, sources)
+  const first = sources[0]
+  if (first === undefined) throw new SqlPlanError('A query needs a source.')
+  return { source: first.operator, sourceStep: first.step, sources }
+}
+
+function buildChain(
+  top: Step,
+  terminal: Operator,
+  ctx: OperatorContext,
+  sources: { operator: SourceOperator; step: SourceStep }[],
+): void {
   let step: Step = top
   let downstream = terminal
   for (;;) {
@@ -65,7 +86,15 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
         const input = stepColumns(step.source)
         const ev = compile(step.filterExpression, input, ctx)
         const keyCount = input.filter((c) => c.namespace === 'KEY').length
-        downstream = new FilterOperator(ev, step['@type'] === 'tableFilterV1', keyCount, downstream, ctx)
+        const overJoin = step.source['@type'] === 'tableTableJoinV1'
+        downstream = new FilterOperator(
+          ev,
+          step['@type'] === 'tableFilterV1',
+          keyCount,
+          downstream,
+          ctx,
+          overJoin ? new Set<string>() : undefined,
+        )
         step = step.source
         continue
       }
@@ -109,7 +138,31 @@ export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContex
       }
       case 'streamSourceV1':
       case 'tableSourceV1':
-        return { source: new SourceOperator(step, downstream, ctx), sourceStep: step }
+        sources.push({ operator: new SourceOperator(step, downstream, ctx), step })
+        return
+      case 'streamStreamJoinV1':
+      case 'streamTableJoinV1':
+      case 'tableTableJoinV1': {
+        const lw = stepColumns(step.left).length - 1
+        const rw = stepColumns(step.right).length - 1
+        const op =
+          step['@type'] === 'streamStreamJoinV1'
+            ? new StreamStreamJoinOperator(
+                step.joinType,
+                lw,
+                rw,
+                step.within?.beforeMs ?? 0,
+                step.within?.afterMs ?? 0,
+                step.within?.graceMs,
+                downstream,
+              )
+            : step['@type'] === 'streamTableJoinV1'
+              ? new StreamTableJoinOperator(step.joinType, lw, rw, downstream)
+              : new TableTableJoinOperator(step.joinType, lw, rw, downstream)
+        buildChain(step.left, op.left, ctx, sources)
+        buildChain(step.right, op.right, ctx, sources)
+        return
+      }
     }
   }
 }

@@ -1,4 +1,10 @@
-import type { OutRecord, RecordBatch, TopicBackend, TopicPartitionOffset } from '../log/topic-backend.js'
+import type {
+  InRecord,
+  OutRecord,
+  RecordBatch,
+  TopicBackend,
+  TopicPartitionOffset,
+} from '../log/topic-backend.js'
 import type { QueryPlan, Step } from '../plan/physical/steps.js'
 import { buildPersistent } from './build.js'
 import type { OperatorContext } from './operators/context.js'
@@ -32,8 +38,8 @@ export class PersistentQuery {
   private writes: Promise<void> | undefined
   /** Batches processed so far. */
   private batches = 0
-  /** Per source partition, the offset after the last batch whose output is produced but not committed yet. */
-  private readonly produced = new Map<number, TopicPartitionOffset>()
+  /** Per source topic and partition, the offset after the last batch whose output is produced but not committed yet. */
+  private readonly produced = new Map<string, TopicPartitionOffset>()
   private abort: AbortController | undefined
 
   constructor(
@@ -48,46 +54,74 @@ export class PersistentQuery {
     this.pipeline = buildPersistent(plan.physicalPlan, ctx)
   }
 
+  /** The first source topic. */
   get sourceTopic(): string {
     return this.pipeline.sourceStep.topicName
   }
 
+  /** Every topic the query reads (a join reads several), each once. */
+  get sourceTopics(): readonly string[] {
+    return [...new Set(this.pipeline.sources.map((s) => s.step.topicName))]
+  }
+
+  /** Feeds a record to every source operator reading its topic. */
+  private feed(r: InRecord): void {
+    const sources = this.pipeline.sources
+    if (sources.length === 1) {
+      this.pipeline.source.onRecord(r)
+      return
+    }
+    for (let i = 0; i < sources.length; i++) {
+      const s = sources[i]!
+      if (s.step.topicName === r.topic) s.operator.onRecord(r)
+    }
+  }
+
   /**
-   * With auto.offset.reset=latest, pins the start at the current end of the source topic so that
+   * With auto.offset.reset=latest, pins the start at the current end of the source topics so that
    * later polls do not skip records that arrive in between.
    */
   async init(): Promise<void> {
-    const committed = await this.backend.committedOffsets(this.group, this.sourceTopic)
-    if (committed.length > 0) {
+    const committed = new Map<string, readonly TopicPartitionOffset[]>()
+    for (const t of this.sourceTopics) committed.set(t, await this.backend.committedOffsets(this.group, t))
+    if ([...committed.values()].some((c) => c.length > 0)) {
       await this.rebuildState(committed)
       return
     }
     if (this.reset === 'earliest') return
-    const d = await this.backend.describeTopic(this.sourceTopic)
-    await this.backend.commitOffsets(
-      this.group,
-      d.partitions.map((p) => ({ topic: this.sourceTopic, partition: p.partition, offset: p.endOffset })),
-    )
+    for (const t of this.sourceTopics) {
+      const d = await this.backend.describeTopic(t)
+      await this.backend.commitOffsets(
+        this.group,
+        d.partitions.map((p) => ({ topic: t, partition: p.partition, offset: p.endOffset })),
+      )
+    }
   }
 
   /**
-   * A stateful query (GROUP BY) keeps its state in memory: after a restart it rebuilds it by
-   * replaying its input from the start up to the committed offsets, with output and logging
-   * switched off, so processing resumes exactly where it stopped.
+   * A stateful query (GROUP BY, JOIN) keeps its state in memory: after a restart it rebuilds it
+   * by replaying its input from the start up to the committed offsets, with output and logging
+   * switched off, so processing resumes exactly where it stopped. Topics are replayed one after
+   * the other (a join's original interleaving of its inputs is not recorded).
    */
-  private async rebuildState(committed: readonly { partition: number; offset: number }[]): Promise<void> {
+  private async rebuildState(
+    committedByTopic: ReadonlyMap<string, readonly { partition: number; offset: number }[]>,
+  ): Promise<void> {
     if (!isStateful(this.plan.physicalPlan)) return
-    const upTo = new Map(committed.map((c) => [c.partition, c.offset]))
     this.ctx.replaying = true
     try {
-      for await (const batch of this.backend.consume(this.sourceTopic, {
-        partitions: [...upTo.keys()],
-        reset: 'earliest',
-        follow: false,
-      })) {
-        const end = upTo.get(batch.partition) ?? 0
-        for (const r of batch.records) if (r.offset < end) this.pipeline.source.onRecord(r)
-        this.pipeline.sink.buffer.length = 0
+      for (const [topic, committed] of committedByTopic) {
+        if (committed.length === 0) continue
+        const upTo = new Map(committed.map((c) => [c.partition, c.offset]))
+        for await (const batch of this.backend.consume(topic, {
+          partitions: [...upTo.keys()],
+          reset: 'earliest',
+          follow: false,
+        })) {
+          const end = upTo.get(batch.partition) ?? 0
+          for (const r of batch.records) if (r.offset < end) this.feed(r)
+          this.pipeline.sink.buffer.length = 0
+        }
       }
     } finally {
       this.ctx.replaying = false
@@ -97,18 +131,20 @@ export class PersistentQuery {
   /** Processes everything available now; resolves with the number of records read. */
   async runOnce(): Promise<number> {
     if (this.state !== 'RUNNING') return 0
-    const offsets = await this.backend.committedOffsets(this.group, this.sourceTopic)
     let n = 0
     try {
-      for await (const batch of this.backend.consume(this.sourceTopic, {
-        offsets,
-        follow: false,
-        reset: this.reset,
-        maxBatchRecords: BATCH_RECORDS,
-      })) {
-        n += await this.processBatch(batch)
+      for (const topic of this.sourceTopics) {
+        const offsets = await this.backend.committedOffsets(this.group, topic)
+        for await (const batch of this.backend.consume(topic, {
+          offsets,
+          follow: false,
+          reset: this.reset,
+          maxBatchRecords: BATCH_RECORDS,
+        })) {
+          n += await this.processBatch(batch)
+        }
+        await this.flush()
       }
-      await this.flush()
     } catch (e) {
       await this.flush().catch(() => {})
       this.state = 'ERROR'
@@ -124,6 +160,10 @@ export class PersistentQuery {
     const abort = new AbortController()
     this.abort = abort
     this.loop = (async () => {
+      if (this.sourceTopics.length > 1) {
+        await this.pollLoop(abort.signal)
+        return
+      }
       try {
         const offsets = await this.backend.committedOffsets(this.group, this.sourceTopic)
         for await (const batch of this.backend.consume(this.sourceTopic, {
@@ -146,6 +186,23 @@ export class PersistentQuery {
     })()
   }
 
+  /** Continuous processing of several source topics: drains each in turn, then waits a little. */
+  private async pollLoop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let n = 0
+      try {
+        if (this.state === 'RUNNING') n = await this.runOnce()
+      } catch (e) {
+        if (!signal.aborted) {
+          this.state = 'ERROR'
+          this.error = e as Error
+        }
+        return
+      }
+      if (n === 0) await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
   async stop(): Promise<void> {
     this.abort?.abort()
     await this.loop
@@ -158,10 +215,14 @@ export class PersistentQuery {
    * awaited here, so the next batch is read and processed while this one's are under way.
    */
   private async processBatch(batch: RecordBatch): Promise<number> {
-    const src = this.pipeline.source
     const records = batch.records
-    for (let i = 0; i < records.length; i++) src.onRecord(records[i]!)
-    src.onControl({ kind: 'Barrier', epoch: ++this.epoch })
+    const sources = this.pipeline.sources
+    if (sources.length === 1) {
+      const src = this.pipeline.source
+      for (let i = 0; i < records.length; i++) src.onRecord(records[i]!)
+    } else for (let i = 0; i < records.length; i++) this.feed(records[i]!)
+    const epoch = ++this.epoch
+    for (const s of sources) s.operator.onControl({ kind: 'Barrier', epoch })
     const out = this.pipeline.sink.buffer
     const output = out.length > 0 ? out.splice(0, out.length) : undefined
     const commit = { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }
@@ -182,7 +243,7 @@ export class PersistentQuery {
   ): Promise<void> {
     if (prev !== undefined) await prev
     if (output !== undefined) await this.backend.produce(this.plan.physicalPlan.topicName, output)
-    this.produced.set(commit.partition, commit)
+    this.produced.set(`${commit.topic}\u0000${commit.partition}`, commit)
     // A later batch is already processed: its write commits this offset along with its own.
     if (seq !== this.batches) return
     const offsets = [...this.produced.values()]
@@ -202,8 +263,9 @@ export class PersistentQuery {
   }
 }
 
-/** True when a step tree holds state (an aggregation). */
+/** True when a step tree holds state (an aggregation, a join). */
 function isStateful(step: Step): boolean {
   if (step['@type'] === 'streamAggregateV1' || step['@type'] === 'tableAggregateV1') return true
+  if ('left' in step) return true
   return 'source' in step ? isStateful(step.source) : false
 }

@@ -55,7 +55,7 @@ function shape(p: LogicalPlan): string[] {
   let n: LogicalPlan | undefined = p
   while (n !== undefined) {
     out.push(n.kind === 'Filter' ? `Filter(${formatExpression(n.predicate)})` : n.kind)
-    n = n.kind === 'Scan' ? undefined : n.input
+    n = n.kind === 'Scan' || n.kind === 'Join' ? undefined : n.input
   }
   return out
 }
@@ -120,7 +120,7 @@ describe('prune_columns', () => {
     const r = prunePseudoAndUnusedColumns.apply(project(f))
     expect(r.changed).toBe(true)
     let n: LogicalPlan = r.plan
-    while (n.kind !== 'Scan') n = n.input
+    while (n.kind !== 'Scan' && n.kind !== 'Join') n = n.input
     expect(n.columns.map((c) => c.name)).toEqual(['K', 'A', 'B', 'C'])
   })
 })

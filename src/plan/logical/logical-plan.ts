@@ -19,7 +19,25 @@ export interface PlanColumn {
  * The logical plan of one query: a closed union, each node with its output columns. Expressions
  * refer to columns of the node's input by unqualified name (the analyzer strips source aliases).
  */
-export type LogicalPlan = Scan | Filter | FlatMap | Aggregate | Project | Sink
+export type LogicalPlan = Scan | Filter | FlatMap | Aggregate | Project | Sink | Join
+
+export type JoinKind = 'STREAM_STREAM' | 'STREAM_TABLE' | 'TABLE_TABLE'
+
+/**
+ * A join of two inputs. Each input's first column is its KEY (the join expression, computed by a
+ * pre-join Project) and the rest are VALUE columns; the output is the join key (named `keyName`),
+ * the left input's value columns, the right input's value columns, then ROWTIME.
+ */
+export interface Join {
+  readonly kind: 'Join'
+  readonly joinKind: JoinKind
+  readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+  readonly left: LogicalPlan
+  readonly right: LogicalPlan
+  /** Stream-stream joins: WITHIN (before, after) and the GRACE PERIOD if one was given. */
+  readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
+  readonly columns: readonly PlanColumn[]
+}
 
 /** Reads a source topic: a stream (every record) or a table (latest row per key; null value deletes). */
 export interface Scan {
@@ -118,12 +136,13 @@ export interface SinkTarget {
 }
 
 export function children(p: LogicalPlan): readonly LogicalPlan[] {
+  if (p.kind === 'Join') return [p.left, p.right]
   return p.kind === 'Scan' ? [] : [p.input]
 }
 
 /** The same node over a new input (columns unchanged). */
 export function withInput(p: LogicalPlan, input: LogicalPlan): LogicalPlan {
-  if (p.kind === 'Scan') return p
+  if (p.kind === 'Scan' || p.kind === 'Join') return p
   return { ...p, input }
 }
 
@@ -134,7 +153,8 @@ export function transformUp(
 ): { plan: LogicalPlan; changed: boolean } {
   let changed = false
   let node = p
-  if (p.kind !== 'Scan') {
+  // A join's inputs are rewritten on their own (rules see single-input chains).
+  if (p.kind !== 'Scan' && p.kind !== 'Join') {
     const r = transformUp(p.input, f)
     if (r.changed) {
       node = withInput(p, r.plan)

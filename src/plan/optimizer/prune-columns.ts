@@ -46,6 +46,7 @@ export const prunePseudoAndUnusedColumns: OptimizerRule = {
           visit(p.input)
           return
         case 'Scan':
+        case 'Join':
           return
       }
     }
@@ -70,6 +71,8 @@ export const prunePseudoAndUnusedColumns: OptimizerRule = {
           const extra = p.columns.slice(p.input.columns.length)
           return { ...p, input, columns: [...input.columns, ...extra] }
         }
+        case 'Join':
+          return p
         case 'Project':
         case 'Aggregate':
         case 'Sink': {

@@ -75,6 +75,20 @@ export function toSteps(plan: LogicalPlan): Step {
         })),
       }
     }
+    case 'Join':
+      return {
+        '@type':
+          plan.joinKind === 'STREAM_STREAM'
+            ? 'streamStreamJoinV1'
+            : plan.joinKind === 'STREAM_TABLE'
+              ? 'streamTableJoinV1'
+              : 'tableTableJoinV1',
+        joinType: plan.joinType,
+        left: toSteps(plan.left),
+        right: toSteps(plan.right),
+        keyName: plan.columns[0]?.name ?? 'ROWKEY',
+        ...(plan.within !== undefined ? { within: plan.within } : {}),
+      }
     case 'Sink': {
       const source = toSteps(plan.input)
       const t = plan.target

@@ -10,7 +10,7 @@ import { T, type Type } from '../../types/type.js'
  * types as `Type` objects. Names follow ksqlDB's execution steps (StreamSource, StreamFilter,
  * StreamSelect, StreamFlatMap, StreamSink and their table twins).
  */
-export type Step = SourceStep | FilterStep | FlatMapStep | AggregateStep | SelectStep | SinkStep
+export type Step = SourceStep | FilterStep | FlatMapStep | AggregateStep | SelectStep | SinkStep | JoinStep
 
 export interface StepColumn {
   readonly name: string
@@ -77,6 +77,21 @@ export interface SelectStep {
   }[]
 }
 
+/**
+ * A join of two sub-plans (ksqlDB's StreamStreamJoin, StreamTableJoin, TableTableJoin). Each side
+ * emits its join key first, then its value columns; the step emits the key (`keyName`), the left
+ * values, the right values, then ROWTIME.
+ */
+export interface JoinStep {
+  readonly '@type': 'streamStreamJoinV1' | 'streamTableJoinV1' | 'tableTableJoinV1'
+  readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+  readonly left: Step
+  readonly right: Step
+  readonly keyName: string
+  /** Stream-stream joins: WITHIN (before, after) and the GRACE PERIOD if one was given. */
+  readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
+}
+
 export interface SinkStep {
   readonly '@type': 'streamSinkV1' | 'tableSinkV1'
   readonly source: Step
@@ -137,5 +152,38 @@ export function stepColumns(step: Step): readonly StepColumn[] {
     case 'streamSinkV1':
     case 'tableSinkV1':
       return stepColumns(step.source)
+    case 'streamStreamJoinV1':
+    case 'streamTableJoinV1':
+    case 'tableTableJoinV1':
+      return joinColumns(step)
+  }
+}
+
+/** A join step's columns: the key, both sides' value columns, ROWTIME. */
+export function joinColumns(step: JoinStep): StepColumn[] {
+  const left = stepColumns(step.left)
+  const right = stepColumns(step.right)
+  const key = left[0]
+  if (key === undefined) return []
+  return [
+    { name: step.keyName, type: key.type, namespace: 'KEY' },
+    ...left.slice(1).map((c) => ({ ...c, namespace: 'VALUE' as const })),
+    ...right.slice(1).map((c) => ({ ...c, namespace: 'VALUE' as const })),
+    { name: 'ROWTIME', type: T.BIGINT, namespace: 'PSEUDO' },
+  ]
+}
+
+/** The source steps of a step tree, left to right. */
+export function sourceSteps(step: Step): SourceStep[] {
+  switch (step['@type']) {
+    case 'streamSourceV1':
+    case 'tableSourceV1':
+      return [step]
+    case 'streamStreamJoinV1':
+    case 'streamTableJoinV1':
+    case 'tableTableJoinV1':
+      return [...sourceSteps(step.left), ...sourceSteps(step.right)]
+    default:
+      return sourceSteps(step.source)
   }
 }

@@ -2,6 +2,7 @@ import type { Evaluator } from '../../expr/compile.js'
 import type { Row } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
 import type { OperatorContext } from './context.js'
+import { keyText } from './join.js'
 
 /**
  * WHERE: forwards rows whose predicate is TRUE. On a table, a row that does not match becomes a
@@ -15,10 +16,16 @@ export class FilterOperator implements Operator {
     private readonly keyCount: number,
     private readonly downstream: Operator,
     private readonly ctx: OperatorContext,
+    /**
+     * Keys whose last row passed (a table filter over a join): a row that does not match deletes
+     * its key only when the key's previous row was emitted, as KTableFilter with old values does.
+     */
+    private readonly emitted?: Set<string>,
   ) {}
 
   onChange(c: Change): void {
     if (c.tombstone) {
+      if (this.emitted !== undefined) this.emitted.delete(keyText(c.row.slice(0, this.keyCount), undefined))
       // A table delete passes; a stream record with a null value has nothing to filter on.
       if (this.table) this.downstream.onChange(c)
       return
@@ -28,6 +35,12 @@ export class FilterOperator implements Operator {
       ok = this.predicate(c.row) === true
     } catch (e) {
       this.ctx.logError(`Error in WHERE expression: ${(e as Error).message}`, c)
+    }
+    const emitted = this.emitted
+    if (emitted !== undefined) {
+      const k = keyText(c.row.slice(0, this.keyCount), undefined)
+      if (ok) emitted.add(k)
+      else if (!emitted.delete(k)) return
     }
     if (ok) this.downstream.onChange(c)
     else if (this.table)
