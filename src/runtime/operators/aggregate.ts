@@ -253,7 +253,13 @@ export class AggregateOperator implements Operator {
       return
     }
     row.push(BigInt(g.start), BigInt(g.end))
-    const out: Change = { ...c, row, tombstone: false, nullKey: false, window: { start: g.start, end: g.end } }
+    const out: Change = {
+      ...c,
+      row,
+      tombstone: false,
+      nullKey: false,
+      window: { start: g.start, end: g.end },
+    }
     const w = this.window
     if (w?.emitFinal === true) {
       const close = g.end + (w.type === 'SESSION' ? (w.gapMs ?? 0) : 0) + w.graceMs
