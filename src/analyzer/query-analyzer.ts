@@ -537,6 +537,15 @@ export function buildAggregate(
       return { kind: 'ColumnRef', name, span: x.span } satisfies ColumnRef
     })
   const rewritten = items.map((it) => rewrite(it.expr))
+  if (query.having !== undefined) {
+    // Type-check HAVING as written (aggregate calls typed by their functions), so messages name
+    // `SUM(VALUE)` rather than the internal aggregate column.
+    typeWithPrefix(
+      unqualify(query.having),
+      { scope: columnScope(inputColumns, 'HAVING'), functions },
+      'Error in HAVING expression: ',
+    )
+  }
   const having = query.having === undefined ? undefined : rewrite(unqualify(query.having))
   if (aggregates.length === 0) {
     throw new SqlPlanError(
