@@ -585,10 +585,18 @@ export function buildAggregate(
     })
     return out
   }
-  const bad = [...new Set(rewritten.flatMap(stray))]
+  // ksqlDB names the select expressions (as written) that read columns outside the GROUP BY.
+  const bad = [
+    ...new Set(
+      items.flatMap((it, i) => {
+        const r = rewritten[i]
+        return r !== undefined && stray(r).length > 0 ? [formatKsqlExpression(it.expr)] : []
+      }),
+    ),
+  ]
   if (bad.length > 0) {
     throw new SqlPlanError(
-      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${bad.join(', ')}`,
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${bad.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`,
       query.span,
     )
   }

@@ -86,7 +86,11 @@ function buildChain(
         const input = stepColumns(step.source)
         const ev = compile(step.filterExpression, input, ctx)
         const keyCount = input.filter((c) => c.namespace === 'KEY').length
-        const overJoin = step.source['@type'] === 'tableTableJoinV1'
+        // Over a join or an aggregation (HAVING) a non-matching row deletes only what was emitted.
+        const overJoin =
+          step.source['@type'] === 'tableTableJoinV1' ||
+          step.source['@type'] === 'streamAggregateV1' ||
+          step.source['@type'] === 'tableAggregateV1'
         downstream = new FilterOperator(
           ev,
           step['@type'] === 'tableFilterV1',

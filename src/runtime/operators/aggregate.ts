@@ -77,6 +77,22 @@ export class AggregateOperator implements Operator {
     }
     const inputKey = keyText(c.row.slice(0, this.inputKeyCount))
     const prev = this.previous.get(inputKey)
+    // An update that stays in its group retracts and adds in one step: one row out, as ksqlDB.
+    const newKey = c.tombstone ? undefined : this.groupKeyQuiet(c)
+    if (prev !== undefined && newKey !== undefined && keyText(newKey) === prev.group) {
+      const g = this.groups.get(prev.group)
+      if (g !== undefined) {
+        const args = this.args(c.row)
+        g.states = g.states.map((s, i) => {
+          const call = this.call(i)
+          const undone = call.udaf.undo === undefined ? s : call.udaf.undo(s, prev.args[i] ?? [])
+          return call.udaf.add(undone, args[i] ?? [])
+        })
+        this.previous.set(inputKey, { group: prev.group, args })
+        this.emit(g, c)
+        return
+      }
+    }
     if (prev !== undefined) {
       const g = this.groups.get(prev.group)
       if (g !== undefined) {
@@ -199,6 +215,22 @@ export class AggregateOperator implements Operator {
 
   private call(i: number): AggregateCall {
     return this.calls[i] as AggregateCall
+  }
+
+  /** The group key, or undefined when it cannot be computed (no logging: groupKey logs later). */
+  private groupKeyQuiet(c: Change): Value[] | undefined {
+    const key: Value[] = []
+    for (const k of this.keys) {
+      let v: Value
+      try {
+        v = k(c.row)
+      } catch {
+        return undefined
+      }
+      if (v === null) return undefined
+      key.push(v)
+    }
+    return key
   }
 
   private groupKey(c: Change): Value[] | undefined {
