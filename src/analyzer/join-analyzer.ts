@@ -9,6 +9,7 @@ import { typeOf } from '../expr/typer.js'
 import type { JoinKind, LogicalPlan, PlanColumn, ProjectItem } from '../plan/logical/logical-plan.js'
 import { T, type Type, typeEquals, typeToString } from '../types/type.js'
 import { columnScope } from './column-scope.js'
+import { nameStructFields, syntheticNames } from './column-names.js'
 import {
   type AnalyzeOptions,
   type AnalyzedQuery,
@@ -550,24 +551,8 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     items.push({ name, expr, original: item.expr, star: false })
   }
   const used = new Set(items.map((i) => i.name).filter((n) => n !== ''))
-  for (const it of items) {
-    if (it.name !== '' || it.expr.kind !== 'Dereference') continue
-    const field = it.expr.field
-    let candidate = field
-    for (let n = 1; used.has(candidate); n++) candidate = `${field}_${n}`
-    it.name = candidate
-    used.add(candidate)
-  }
-  let synth = 0
-  const nextSynthetic = (): string => {
-    for (;;) {
-      const n = `KSQL_COL_${synth++}`
-      if (!used.has(n)) {
-        used.add(n)
-        return n
-      }
-    }
-  }
+  nameStructFields(items, used)
+  const nextSynthetic = syntheticNames(used)
   for (const it of items) if (it.name === '') it.name = nextSynthetic()
   for (const it of items) {
     if (someExpr(it.expr, (x) => x.kind === 'FunctionCall' && functions.isTable(x.name))) {

@@ -12,6 +12,7 @@ import { PSEUDO_COLUMNS, WINDOW_BOUND_COLUMNS } from '../types/schema.js'
 import { T, type Type, typeToString } from '../types/type.js'
 import { durationMs } from '../ast/types.js'
 import { columnScope } from './column-scope.js'
+import { nameStructFields, syntheticNames } from './column-names.js'
 import { formatKsqlExpression } from '../expr/format.js'
 import { analyzeJoinQuery } from './join-analyzer.js'
 
@@ -166,22 +167,8 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   }
   for (const c of [...source.schema.key, ...source.schema.value]) used.add(c.name)
   for (const item of query.select) expandItem(item, alias, unqualify, items, used, persistent)
-  // A struct field takes the field's name, suffixed _1, _2 ... when that name is taken.
-  for (const it of items) {
-    if (it.name !== '' || it.star || it.expr.kind !== 'Dereference') continue
-    const field = it.expr.field
-    let candidate = field
-    for (let n = 1; used.has(candidate); n++) candidate = `${field}_${n}`
-    it.name = candidate
-    used.add(candidate)
-  }
-  let synthetic = 0
-  const nextSynthetic = (): string => {
-    for (;;) {
-      const n = `KSQL_COL_${synthetic++}`
-      if (!used.has(n)) return n
-    }
-  }
+  nameStructFields(items, used)
+  const nextSynthetic = syntheticNames(used)
   for (const it of items) if (it.name === '' && !it.star) it.name = nextSynthetic()
 
   if (parts !== undefined) {
