@@ -692,6 +692,7 @@ export class Engine implements EngineApi {
       functions: this.functions,
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
+      config: Object.fromEntries(this.properties.entries()),
       replaying: false,
       logError: (message, where) => {
         if (ctx.replaying) return

@@ -10,7 +10,7 @@ import { columnScope } from '../analyzer/column-scope.js'
 import type { PlanColumn } from '../plan/logical/logical-plan.js'
 import { type SinkStep, type SourceStep, type Step, stepColumns } from '../plan/physical/steps.js'
 import type { Value } from '../types/values.js'
-import type { ResolvedUdaf } from '../functions/aggregate/udaf.js'
+import type { UdafFunction } from '../functions/aggregate/udaf.js'
 import type { Operator } from './messages.js'
 import type { OperatorContext } from './operators/context.js'
 import { AggregateOperator } from './operators/aggregate.js'
@@ -113,10 +113,11 @@ function buildChain(
           const fn = ctx.functions.aggregate(call.name)
           if (fn === undefined)
             throw new SqlPlanError(`Can't find any functions with the name '${call.name}'`)
-          const udaf = fn.resolve(
+          const udaf = (fn as UdafFunction).resolve(
             call.args.map((x) => typeOf(x, ectx)),
             call.args,
-          ) as ResolvedUdaf
+            ctx.config,
+          )
           const args = call.args.slice(0, udaf.argCount).map((x) => compileExpr(x, ectx).evaluate)
           return { udaf, args }
         })

@@ -10,6 +10,8 @@ export interface OperatorContext {
   readonly current: { topic: string; partition: number; offset: number }
   /** True while a query rebuilds its state by replaying input it already processed: nothing is logged. */
   replaying: boolean
+  /** The query's properties, for functions that read settings (COLLECT_LIST's limit). */
+  readonly config?: Readonly<Record<string, string>>
   /** ksql.timestamp.throw.on.invalid: a record whose timestamp cannot be read stops the query. */
   readonly throwOnInvalidTimestamp?: boolean
 }
