@@ -3,6 +3,8 @@ import { type CliContext, processContext } from './commands/context.js'
 import { registerParseCommand } from './commands/parse.js'
 import { registerQttCommand } from './commands/qtt.js'
 import { registerRunCommand } from './commands/run.js'
+import { registerReplCommand } from './repl/command.js'
+import { registerTestCommand } from './commands/test.js'
 
 /** Runs the `eddy` command with `argv` (as process.argv) and resolves to the exit code. */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
@@ -14,6 +16,8 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   registerParseCommand(program, ctx)
   registerQttCommand(program, ctx)
   registerRunCommand(program, ctx)
+  registerReplCommand(program, ctx)
+  registerTestCommand(program, ctx)
   try {
     await program.parseAsync([...argv])
   } catch (err) {

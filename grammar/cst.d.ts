@@ -55,6 +55,7 @@ export type StatementCstChildren = {
   dropStatement?: DropStatementCstNode[];
   explainStatement?: ExplainStatementCstNode[];
   assertStatement?: AssertStatementCstNode[];
+  reloadFunctions?: ReloadFunctionsCstNode[];
 };
 
 export interface ShowStatementCstNode extends CstNode {
@@ -143,6 +144,16 @@ export interface PauseStatementCstNode extends CstNode {
 export type PauseStatementCstChildren = {
   PAUSE: IToken[];
   queryTarget: QueryTargetCstNode[];
+};
+
+export interface ReloadFunctionsCstNode extends CstNode {
+  name: "reloadFunctions";
+  children: ReloadFunctionsCstChildren;
+}
+
+export type ReloadFunctionsCstChildren = {
+  RELOAD: IToken[];
+  FUNCTIONS: IToken[];
 };
 
 export interface ResumeStatementCstNode extends CstNode {
@@ -1131,6 +1142,7 @@ export interface ICstNodeVisitor<IN, OUT> extends ICstVisitor<IN, OUT> {
   resourceName(children: ResourceNameCstChildren, param?: IN): OUT;
   terminateStatement(children: TerminateStatementCstChildren, param?: IN): OUT;
   pauseStatement(children: PauseStatementCstChildren, param?: IN): OUT;
+  reloadFunctions(children: ReloadFunctionsCstChildren, param?: IN): OUT;
   resumeStatement(children: ResumeStatementCstChildren, param?: IN): OUT;
   queryTarget(children: QueryTargetCstChildren, param?: IN): OUT;
   setProperty(children: SetPropertyCstChildren, param?: IN): OUT;

@@ -116,6 +116,7 @@ export class EddyParser extends CstParser {
         { ALT: () => this.SUBRULE(this.dropStatement) },
         { ALT: () => this.SUBRULE(this.explainStatement) },
         { ALT: () => this.SUBRULE(this.assertStatement) },
+        { ALT: () => this.SUBRULE(this.reloadFunctions) },
       ]
     }
     this.OR(this.statementAlts)
@@ -238,6 +239,12 @@ export class EddyParser extends CstParser {
   pauseStatement = this.RULE('pauseStatement', () => {
     this.CONSUME(K.PAUSE)
     this.SUBRULE(this.queryTarget)
+  })
+
+  /** `RELOAD FUNCTIONS`: Eddy's extension (re-imports the user function modules). */
+  reloadFunctions = this.RULE('reloadFunctions', () => {
+    this.CONSUME(K.RELOAD)
+    this.CONSUME(K.FUNCTIONS)
   })
 
   resumeStatement = this.RULE('resumeStatement', () => {

@@ -178,6 +178,7 @@ function statement(node: C.StatementCstNode): Statement {
   if (c.pauseStatement !== undefined) {
     return { kind: 'PauseQuery', span: s, ...queryTarget(one(one(c.pauseStatement).children.queryTarget)) }
   }
+  if (c.reloadFunctions !== undefined) return { kind: 'ReloadFunctions', span: s }
   if (c.resumeStatement !== undefined) {
     return { kind: 'ResumeQuery', span: s, ...queryTarget(one(one(c.resumeStatement).children.queryTarget)) }
   }

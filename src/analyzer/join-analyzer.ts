@@ -329,6 +329,9 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
         on.span,
       )
     }
+    // A table-table join whose left expression is not the left key is a foreign-key join: each
+    // left row joins the right row whose key its expression computes; the result keeps the left key.
+    let foreignKey = false
     if (joinKind === 'TABLE_TABLE') {
       const leftIsKey =
         leftBuilt === undefined
@@ -342,12 +345,27 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
             on.span,
           )
         }
-        throw new SqlPlanError('Foreign-key table-table joins are not supported yet.', on.span)
+        if (rel.joinType === 'RIGHT' || rel.joinType === 'FULL') {
+          const what = rel.joinType === 'FULL' ? 'full-outer' : 'right-outer'
+          throw new SqlPlanError(
+            `Invalid join type: ${what} join not supported for foreign-key table-table join. Got ${leftName} ${joinText} ${rightLeaf.alias}.`,
+            rel.span,
+          )
+        }
+        if ((leftLeaves[0] as Leaf).source.schema.key.length !== 1) {
+          throw new SqlPlanError(
+            `Foreign-key table-table joins need a left table with exactly one key column. Got ${gotText}.`,
+            on.span,
+          )
+        }
+        foreignKey = true
       }
     }
     const windowedRekey =
       lw !== undefined &&
-      (!(leftBuilt === undefined ? isKeyOf(leftExpr, leftLeaves[0]) : true) || !isKeyOf(rightExpr, rightLeaf))
+      (foreignKey ||
+        !(leftBuilt === undefined ? isKeyOf(leftExpr, leftLeaves[0]) : true) ||
+        !isKeyOf(rightExpr, rightLeaf))
     if (windowedRekey) {
       throw new SqlPlanError(
         'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
@@ -382,13 +400,19 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     const rightJoinedText = canonical(toJoined(rightExpr, 'JOIN ON', here))
     const keys = new Set([leftJoinedText, rightJoinedText])
     let equivalence: Set<string> = new Set()
-    if (rel.joinType !== 'FULL') {
+    // Foreign-key join: the left table's key is the result's key (the joined columns are not).
+    const leftKeyCol = foreignKey ? (leftLeaves[0] as Leaf).source.schema.key[0] : undefined
+    const fkLeaf = leftLeaves[0] as Leaf
+    if (leftKeyCol !== undefined) {
+      equivalence = new Set([joined(fkLeaf.alias, leftKeyCol.name)])
+    } else if (rel.joinType !== 'FULL') {
       equivalence = new Set(keys)
       const lefts = leftBuilt?.equivalence ?? new Set<string>()
       if ([...lefts].some((x) => keys.has(x))) for (const x of lefts) equivalence.add(x)
     }
     const viable: { alias: string; name: string }[] = []
-    if (rel.joinType !== 'FULL') {
+    if (leftKeyCol !== undefined) viable.push({ alias: fkLeaf.alias, name: leftKeyCol.name })
+    else if (rel.joinType !== 'FULL') {
       const candidates: Expr[] = [leftExpr, rightExpr]
       const pushRef = (alias: string, name: string): void => {
         if (!viable.some((v) => v.alias === alias && v.name === name)) viable.push({ alias, name })
@@ -409,7 +433,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       if (pick !== undefined) keyName = joined(pick.alias, pick.name)
     }
     if (!isFinal) keyName = `KSQL_JOIN_KEY_${rightLeaf.alias}`
-    if (containsMap(lt)) {
+    if (containsMap(lt) && !foreignKey) {
       throw new SqlPlanError(
         `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${keyName}\`. Column type: ${typeToString(lt)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
         on.span,
@@ -417,9 +441,19 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     }
     // Inputs: each side's join key first, then its value columns.
     let leftPlan: LogicalPlan
-    if (leftBuilt === undefined) leftPlan = leafProject(leftLeaves[0] as Leaf, leftTyped, lt)
+    const resultKeyType = leftKeyCol?.type ?? lt
+    if (leftKeyCol !== undefined) {
+      const keyRef: ColumnRef = { kind: 'ColumnRef', name: leftKeyCol.name, span: on.span }
+      leftPlan = leafProject(fkLeaf, keyRef, leftKeyCol.type)
+    } else if (leftBuilt === undefined) leftPlan = leafProject(leftLeaves[0] as Leaf, leftTyped, lt)
     else {
-      const items: ProjectItem[] = [{ name: 'KSQL_JOIN_KEY', expr: leftTyped, type: lt, namespace: 'KEY' }]
+      // Table-table: the left expression is equivalent to the built key; reading the key column
+      // keeps it on deletes (whose value columns are null).
+      const keyExpr: Expr =
+        joinKind === 'TABLE_TABLE'
+          ? ({ kind: 'ColumnRef', name: leftBuilt.keyName, span: on.span } satisfies ColumnRef)
+          : leftTyped
+      const items: ProjectItem[] = [{ name: 'KSQL_JOIN_KEY', expr: keyExpr, type: lt, namespace: 'KEY' }]
       for (const c of leftBuilt.plan.columns) {
         if (c.namespace !== 'VALUE') continue
         items.push({
@@ -433,7 +467,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     }
     const rightPlan = leafProject(rightLeaf, rightTyped, rt)
     const columns: PlanColumn[] = [
-      { name: keyName, type: lt, namespace: 'KEY' },
+      { name: keyName, type: resultKeyType, namespace: 'KEY' },
       ...leftPlan.columns.slice(1),
       ...rightPlan.columns.slice(1),
       { name: 'ROWTIME', type: T.BIGINT, namespace: 'PSEUDO' },
@@ -445,6 +479,8 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       left: leftPlan,
       right: rightPlan,
       ...(within !== undefined ? { within } : {}),
+      // Over the left input's columns (`ALIAS_NAME`).
+      ...(foreignKey ? { foreignKey: toJoined(leftExpr, 'JOIN ON', leftLeaves) } : {}),
       columns,
     }
     return {
@@ -501,8 +537,49 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     }
     plan = { kind: 'Filter', input: plan, predicate, columns: joinCols }
   }
+  // PARTITION BY re-keys the joined rows: the key becomes the partition expressions; the value
+  // keeps every source column but a partitioned one, per source its value, pseudo then key
+  // columns (ksqlDB's order); the join key is dropped.
+  let partition: { keys: { name: string; expr: Expr; type: Type }[]; columns: PlanColumn[] } | undefined
   if (query.partitionBy !== undefined) {
-    throw new SqlPlanError('PARTITION BY on a JOIN is not supported yet.', query.span)
+    const parts = query.partitionBy
+    if (built.kind === 'TABLE') {
+      throw new SqlPlanError(
+        'Unsupported PARTITION BY on a TABLE. PARTITION BY is only supported on STREAMS.',
+        query.span,
+      )
+    }
+    if (parts.length === 0)
+      throw new SqlPlanError('PARTITION BY requires at least one expression', query.span)
+    if (parts.some((p) => p.kind === 'NullLiteral')) {
+      throw new SqlPlanError('PARTITION BY NULL on a JOIN is not supported yet.', query.span)
+    }
+    if (query.groupBy !== undefined)
+      throw new SqlPlanError('PARTITION BY and GROUP BY cannot be combined.', query.span)
+    const scope = ctxFor(joinCols, 'PARTITION BY')
+    const keys: { name: string; expr: Expr; type: Type }[] = []
+    for (const p of parts) {
+      const expr = resolve(p, 'PARTITION BY')
+      const t = typeOf(expr, scope)
+      if (t === null) throw new SqlPlanError(`Can't infer a type of null.`, p.span)
+      keys.push({ name: expr.kind === 'ColumnRef' ? expr.name : '', expr, type: t })
+    }
+    const partitioned = new Set(keys.flatMap((k) => (k.expr.kind === 'ColumnRef' ? [k.expr.name] : [])))
+    const byName = new Map(joinCols.map((c) => [c.name, c]))
+    const columns: PlanColumn[] = []
+    for (const l of leaves) {
+      const ordered = [
+        ...l.columns.filter((c) => c.namespace === 'VALUE'),
+        ...l.columns.filter((c) => c.namespace === 'PSEUDO'),
+        ...l.columns.filter((c) => c.namespace === 'KEY'),
+      ]
+      for (const c of ordered) {
+        const name = joined(l.alias, c.name)
+        const col = byName.get(name)
+        if (col !== undefined && !partitioned.has(name)) columns.push({ ...col, namespace: 'VALUE' })
+      }
+    }
+    partition = { keys, columns }
   }
 
   // Projection items and their names.
@@ -515,6 +592,26 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
         throw preparing(
           new SqlPlanError(`'${item.source}' is not a valid stream/table name or alias.`, item.span),
         )
+      }
+      if (partition !== undefined) {
+        // Over the re-keyed rows: the partition key columns, then the value columns of the source(s).
+        const prefixes = leaves
+          .filter((l) => item.source === undefined || item.source === l.alias)
+          .map((l) => `${l.alias}_`)
+        const ofSource = (name: string): boolean => prefixes.some((p) => name.startsWith(p))
+        if (item.source === undefined) {
+          for (const k of partition.keys) {
+            if (k.expr.kind !== 'ColumnRef') continue
+            const expr: ColumnRef = { kind: 'ColumnRef', name: k.expr.name, span: item.span }
+            items.push({ name: k.expr.name, expr, original: expr, star: false })
+          }
+        }
+        for (const c of partition.columns) {
+          if (!ofSource(c.name)) continue
+          const expr: ColumnRef = { kind: 'ColumnRef', name: c.name, span: item.span }
+          items.push({ name: c.name, expr, original: expr, star: false })
+        }
+        continue
       }
       if (item.source === undefined && built.synthetic) {
         const expr: ColumnRef = { kind: 'ColumnRef', name: keyName, span: item.span }
@@ -561,6 +658,38 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
   }
 
   let inputColumns: readonly PlanColumn[] = joinCols
+  if (partition !== undefined) {
+    // Key names: a projection item computing the same expression names a computed key.
+    for (const k of partition.keys) {
+      if (k.name !== '') continue
+      const text = canonical(k.expr)
+      const match = items.find((it) => canonical(it.expr) === text)
+      k.name = match?.name ?? nextSynthetic()
+    }
+    const repart: ProjectItem[] = [
+      ...partition.keys.map((k) => ({ name: k.name, expr: k.expr, type: k.type, namespace: 'KEY' as const })),
+      ...partition.columns.map((c) => ({
+        name: c.name,
+        expr: { kind: 'ColumnRef', name: c.name, span: query.span } satisfies ColumnRef,
+        type: c.type,
+        namespace: 'VALUE' as const,
+      })),
+      {
+        name: 'ROWTIME',
+        expr: { kind: 'ColumnRef', name: 'ROWTIME', span: query.span } satisfies ColumnRef,
+        type: T.BIGINT,
+        namespace: 'PSEUDO' as const,
+      },
+    ]
+    inputColumns = repart.map((r) => ({ name: r.name, type: r.type, namespace: r.namespace }))
+    plan = { kind: 'Project', input: plan, items: repart, columns: inputColumns }
+    // Projection items computing a partition expression read the new key column instead.
+    const byText = new Map(partition.keys.map((k) => [canonical(k.expr), k.name]))
+    for (const it of items) {
+      const name = byText.get(canonical(it.expr))
+      if (name !== undefined) it.expr = { kind: 'ColumnRef', name, span: it.expr.span } satisfies ColumnRef
+    }
+  }
   let aggregated = false
   const isAgg = (e: Expr): boolean => e.kind === 'FunctionCall' && functions.isAggregate(e.name)
   if (
@@ -589,7 +718,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       if (r !== undefined) it.expr = r
     })
     aggregated = true
-  } else {
+  } else if (partition === undefined) {
     for (const it of items) it.expr = toKey(it.expr)
   }
 
@@ -622,6 +751,13 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
         const texts = query.groupBy.map((g) => formatKsqlExpression(g))
         throw new SqlPlanError(
           `The query used to build \`${sinkName}\` must include the grouping expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
+          query.span,
+        )
+      }
+      if (query.partitionBy !== undefined) {
+        const texts = query.partitionBy.map((p) => formatKsqlExpression(p))
+        throw new SqlPlanError(
+          `The query used to build \`${sinkName}\` must include the partitioning expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
           query.span,
         )
       }

@@ -79,9 +79,6 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   if (query.emit === 'FINAL' && query.window === undefined) {
     throw new SqlPlanError('EMIT FINAL is only supported for windowed aggregations.', query.span)
   }
-  if (query.window !== undefined && query.groupBy === undefined) {
-    throw new SqlPlanError('WINDOW clause requires a GROUP BY clause.', query.window.span)
-  }
   const rel = query.from
   const source = catalog.source(rel.name)
   if (source === undefined) {
@@ -239,7 +236,15 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     expanded.some((it) => someExpr(it.expr, isAgg)) ||
     query.having !== undefined
   ) {
+    if (source.valueFormat.format === 'KAFKA') {
+      throw new SqlPlanError(
+        `Source(s) ${source.name} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`,
+        query.span,
+      )
+    }
     if (query.groupBy === undefined) {
+      // ksqlDB first names the SELECT expressions that are not aggregates (as for an empty GROUP BY).
+      buildAggregate(query, expanded, plan, inputColumns, unqualify, functions, source, nextSynthetic)
       throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
     }
     if (parts !== undefined)
@@ -262,6 +267,10 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       if (it !== undefined && rewritten !== undefined) it.expr = rewritten
     }
     aggregated = true
+  }
+
+  if (query.window !== undefined && !aggregated) {
+    throw new SqlPlanError('WINDOW clause requires a GROUP BY clause.', query.window.span)
   }
 
   // Table functions become a FlatMap below the projection.
@@ -319,14 +328,19 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     for (const [k, names] of seen) {
       if (names.length > 1) {
         throw new SqlPlanError(
-          `The projection contains a key column (\`${k}\`) more than once, aliased as: ${joinAnd(names)}.`,
+          aggregated
+            ? `The projection contains a key column more than once: ${joinAnd(names.map((n) => `\`${n}\``))}.`
+            : `The projection contains a key column (\`${k}\`) more than once, aliased as: ${joinAnd(names)}.`,
           query.span,
         )
       }
     }
     if (keyCols.some((k) => !seen.has(k))) {
       if (aggregated && query.groupBy !== undefined) {
-        const texts = query.groupBy.map((g) => formatKsqlExpression(g))
+        // The grouping expressions whose key column the projection misses.
+        const texts = query.groupBy
+          .filter((_g, i) => keyCols[i] === undefined || !seen.has(keyCols[i] as string))
+          .map((g) => formatKsqlExpression(g))
         throw new SqlPlanError(
           `The query used to build \`${sinkName}\` must include the grouping expression${texts.length > 1 ? 's' : ''} ${joinAnd(texts)} in its projection (eg, SELECT ${texts.join(', ')}...).`,
           query.span,
@@ -482,6 +496,36 @@ export function buildAggregate(
   const isAgg = (e: Expr): boolean => e.kind === 'FunctionCall' && functions.isAggregate(e.name)
   const scope = { scope: columnScope(inputColumns, 'GROUP BY'), functions }
   const keys: { name: string; expr: Expr; type: Type }[] = []
+  const seenGroupBy = new Set<string>()
+  for (const g of groupBy) {
+    const text = canonical(unqualify(g))
+    if (seenGroupBy.has(text)) {
+      throw new SqlPlanError(`Duplicate GROUP BY expression: ${formatKsqlExpression(g)}`, g.span)
+    }
+    seenGroupBy.add(text)
+  }
+  // Unknown functions are named before any aggregation rule (ksqlDB resolves functions first).
+  const knownFunction = (name: string): boolean =>
+    functions.scalar(name) !== undefined || functions.isAggregate(name) || functions.isTable(name)
+  for (const e of [
+    ...items.filter((it) => !it.star).map((it) => it.expr),
+    ...groupBy,
+    ...(query.having ? [query.having] : []),
+  ]) {
+    walkExpr(e, (x) => {
+      if (x.kind === 'FunctionCall' && !knownFunction(x.name)) {
+        throw new SqlPlanError(`Can't find any functions with the name '${x.name}'`, x.span)
+      }
+    })
+  }
+  for (const it of items) {
+    if (it.star) continue
+    walkExpr(it.expr, (x) => {
+      if (x.kind === 'FunctionCall' && isAgg(x) && x.args.some((a) => someExpr(a, isAgg))) {
+        throw new SqlPlanError(`Aggregate functions can not be nested: ${formatKsqlExpression(x)}`, x.span)
+      }
+    })
+  }
   for (const g of groupBy) {
     const expr = unqualify(g)
     walkExpr(expr, (x) => {
@@ -638,18 +682,19 @@ function windowSpec(query: Query): WindowSpec | undefined {
   const emitFinal = query.emit === 'FINAL'
   // EMIT FINAL closes a window at its end when no GRACE PERIOD is given.
   const graceMs = w.grace !== undefined ? durationMs(w.grace) : emitFinal ? 0 : DEFAULT_GRACE_MS
+  const retention = w.retention === undefined ? {} : { retentionMs: durationMs(w.retention) }
   switch (w.kind) {
     case 'TumblingWindow': {
       const size = durationMs(w.size)
-      return { type: 'TUMBLING', sizeMs: size, advanceMs: size, graceMs, emitFinal }
+      return { type: 'TUMBLING', sizeMs: size, advanceMs: size, graceMs, emitFinal, ...retention }
     }
     case 'HoppingWindow': {
       const size = durationMs(w.size)
       const advance = durationMs(w.advance)
-      return { type: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs, emitFinal }
+      return { type: 'HOPPING', sizeMs: size, advanceMs: advance, graceMs, emitFinal, ...retention }
     }
     case 'SessionWindow':
-      return { type: 'SESSION', gapMs: durationMs(w.gap), graceMs, emitFinal }
+      return { type: 'SESSION', gapMs: durationMs(w.gap), graceMs, emitFinal, ...retention }
   }
 }
 

@@ -357,6 +357,8 @@ export function formatStatement(s: Statement): string {
       return `DESCRIBE FUNCTION ${quoteIdentifier(s.name)}`
     case 'DescribeConnector':
       return `DESCRIBE CONNECTOR ${quoteIdentifier(s.name)}`
+    case 'ReloadFunctions':
+      return 'RELOAD FUNCTIONS'
     case 'PrintTopic':
       return joinWords([
         'PRINT',

@@ -3,7 +3,7 @@
  * identifier spelled like a reserved word). Plain data: importing it does not load Chevrotain.
  */
 
-/** ksqlDB's keywords (SqlBase.g4 lexer rules), then Eddy's: PAUSE / RESUME, ORDER BY ... ASC|DESC. */
+/** ksqlDB's keywords (SqlBase.g4 lexer rules), then Eddy's: PAUSE / RESUME, ORDER BY ... ASC|DESC, RELOAD FUNCTIONS. */
 export const KEYWORD_TEXTS = [
   'EMIT',
   'CHANGES',
@@ -153,6 +153,7 @@ export const KEYWORD_TEXTS = [
   'ORDER',
   'ASC',
   'DESC',
+  'RELOAD',
 ] as const
 
 export type KeywordText = (typeof KEYWORD_TEXTS)[number]
@@ -221,6 +222,7 @@ export const NON_RESERVED: ReadonlySet<KeywordText> = new Set<KeywordText>([
   'ORDER',
   'ASC',
   'DESC',
+  'RELOAD',
 ])
 
 /** Keywords that are not valid identifiers ("reserved" in ksqlDB's error messages), upper-cased. */

@@ -13,6 +13,7 @@ export type Statement =
   | DescribeSource
   | DescribeStreams
   | DescribeFunction
+  | ReloadFunctions
   | DescribeConnector
   | PrintTopic
   | TerminateQuery
@@ -178,6 +179,9 @@ export interface DescribeStreams extends Node<'DescribeStreams'> {
 export interface DescribeFunction extends Node<'DescribeFunction'> {
   readonly name: string
 }
+
+/** `RELOAD FUNCTIONS`: Eddy's extension, re-imports the user function modules (not in ksqlDB). */
+export type ReloadFunctions = Node<'ReloadFunctions'>
 
 export interface DescribeConnector extends Node<'DescribeConnector'> {
   readonly name: string

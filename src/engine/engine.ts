@@ -14,6 +14,7 @@ import { EddyError, SqlPlanError } from '../errors.js'
 import { castValue, compileExpr } from '../expr/compile.js'
 import { typeOf } from '../expr/typer.js'
 import { builtinFunctions } from '../functions/builtins.js'
+import { type UdfLoadReport, UdfLoader } from '../functions/udf-loader.js'
 import type { FunctionRegistry } from '../functions/registry.js'
 import { EmbeddedBackend } from '../log/embedded/embedded-backend.js'
 import type { OutRecord, TopicBackend } from '../log/topic-backend.js'
@@ -25,7 +26,12 @@ import type { OperatorContext } from '../runtime/operators/context.js'
 import { keyOptions, valueOptions } from '../runtime/operators/source.js'
 import { PersistentQuery } from '../runtime/query-runner.js'
 import { PushQuery } from '../runtime/push-query.js'
+import { LevelStateStore } from '../state/level-store.js'
+import { MemoryStateStore } from '../state/state-store.js'
 import { analyzeQuery } from '../analyzer/query-analyzer.js'
+import { analyzePullQuery } from '../analyzer/pull-query.js'
+import { type Materialization, TopicMaterialization } from '../runtime/materialization.js'
+import { PullQueryExecution } from './pull-query.js'
 import { optimize } from '../plan/optimizer/optimizer.js'
 import { toSteps } from '../plan/physical/planner.js'
 import { createSerde } from '../serde/serde.js'
@@ -40,6 +46,7 @@ import {
   planCreateSource,
   resolveSinkProperties,
 } from './ddl.js'
+import { executeAssert } from './asserts.js'
 import { listing } from './listings.js'
 import { Properties } from './properties.js'
 import { planPersistentQuery, sinkSchema } from './queries.js'
@@ -89,6 +96,8 @@ export class Engine implements EngineApi {
   readonly backend: TopicBackend
   readonly functions: FunctionRegistry
   readonly log = new ProcessingLog()
+  /** User functions of `eddy.extension.dir` (loaded by `create`, reloaded by RELOAD FUNCTIONS). */
+  readonly udfs: UdfLoader
   private catalog = new Catalog()
   private properties: Properties
   private readonly variables = new Map<string, string>()
@@ -102,11 +111,13 @@ export class Engine implements EngineApi {
     this.backend = options.backend
     this.functions = options.functions ?? builtinFunctions()
     this.properties = new Properties({ ...(options.properties ?? {}) })
+    this.udfs = new UdfLoader(this.functions, UdfLoader.pathsOf(this.properties.get('eddy.extension.dir')))
     this.followPushQueries = options.followPushQueries !== false
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options)
+    if (engine.udfs.paths.length > 0) await engine.udfs.load()
     if (options.stateDir !== undefined) await engine.restore(options.stateDir)
     return engine
   }
@@ -137,9 +148,10 @@ export class Engine implements EngineApi {
       const q = new PersistentQuery(
         plan,
         this.backend,
-        this.operatorContext(plan.queryId),
+        this.operatorContext(plan.queryId, true),
         this.groupId(plan.queryId),
         this.offsetReset(),
+        { exclusiveSink: snap.queries.filter((p) => p.physicalPlan.topicName === plan.physicalPlan.topicName).length === 1 },
       )
       await this.startQuery(q)
     }
@@ -199,7 +211,7 @@ export class Engine implements EngineApi {
   /** Runs one parsed statement (see `execute`). */
   async executeStatement(stmt: Statement, text: string): Promise<StatementResult> {
     const done = (message: string): StatementResult => ({ kind: 'CommandStatus', statement: text, message })
-    const ctx = { catalog: this.catalog, backend: this.backend, properties: this.properties }
+    const ctx = { catalog: this.catalog, backend: this.backend, properties: this.properties, functions: this.functions }
     switch (stmt.kind) {
       case 'CreateStream':
       case 'CreateTable': {
@@ -291,6 +303,9 @@ export class Engine implements EngineApi {
           }
         }
         return listing(stmt, ctx, text)
+      case 'ReloadFunctions':
+        return done((await this.reloadFunctions()).message)
+      case 'DescribeFunction':
       case 'DescribeSource':
       case 'DescribeStreams':
         return listing(stmt, ctx, text)
@@ -298,18 +313,34 @@ export class Engine implements EngineApi {
         return this.explain(stmt.statement, stmt.queryId, text)
       case 'Query':
         return this.transientQuery(stmt, text)
+      case 'AssertValues':
+      case 'AssertTombstone':
+      case 'AssertStream':
+      case 'AssertTable':
+        // Test-runner-only statements (`eddy test FILE.sql`): parsed only with testStatements.
+        return done(
+          await executeAssert(stmt, {
+            ...ctx,
+            functions: this.functions,
+            runUntilIdle: () => this.runUntilIdle(),
+          }),
+        )
       default:
         throw new SqlPlanError(`${statementName(stmt.kind)} is not supported yet.`, stmt.span)
     }
   }
 
+  /**
+   * Re-imports the user function modules: queries using a function whose overload still exists run
+   * its new code for the next records; nothing is restarted. Throws (changing nothing) when a
+   * module does not load.
+   */
+  reloadFunctions(): Promise<UdfLoadReport> {
+    return this.udfs.reload()
+  }
+
   private transientQuery(stmt: Query, text: string): StatementResult {
-    if (stmt.emit === undefined) {
-      throw new SqlPlanError(
-        'Pull queries are not supported yet: add EMIT CHANGES for a push query.',
-        stmt.span,
-      )
-    }
+    if (stmt.emit === undefined) return this.pullQuery(stmt, text)
     if (stmt.orderBy !== undefined) {
       throw new SqlPlanError('ORDER BY is only supported on pull queries over tables.', stmt.orderBy[0]?.span)
     }
@@ -336,6 +367,62 @@ export class Engine implements EngineApi {
       rows: { [Symbol.asyncIterator]: () => q.rows() },
       cancel: () => q.cancel(),
     }
+  }
+
+  /** A pull query (SELECT without EMIT): analyzed now, executed as its rows are read. */
+  private pullQuery(stmt: Query, text: string): StatementResult {
+    const plan = analyzePullQuery(stmt, {
+      catalog: this.catalog,
+      functions: this.functions,
+      property: (name) => this.properties.get(name),
+    })
+    const queryId = `transient_${plan.source.name}_${this.queryCounter++}`
+    const exec = new PullQueryExecution(plan, {
+      backend: this.backend,
+      functions: this.functions,
+      materialization: (source) => this.materialization(source),
+      onError: (message, record) =>
+        this.log.log({
+          queryId,
+          message,
+          ...(record !== undefined
+            ? { record: { topic: record.topic, partition: record.partition, offset: record.offset } }
+            : {}),
+        }),
+    })
+    return {
+      kind: 'PushQuery',
+      statement: text,
+      queryId,
+      schema: {
+        key: [],
+        value: plan.columns.map((c) => ({
+          name: c.name,
+          type: c.type,
+          namespace: c.namespace,
+          ...(c.headerKey !== undefined ? { headerKey: c.headerKey } : {}),
+        })),
+      },
+      rows: { [Symbol.asyncIterator]: () => exec.rows() },
+      cancel: () => exec.cancel(),
+      pull: plan.sourceKind,
+      ...(plan.limit !== undefined ? { limit: plan.limit } : {}),
+    }
+  }
+
+  /** How pull queries read a table's state: the one place to choose the materialization. */
+  private materialization(source: SourceDef): Materialization {
+    // A CTAS table kept in its query's LevelDB store: read the store's sorted keys.
+    const writer = source.writtenBy === undefined ? undefined : this.queries.get(source.writtenBy)
+    const stored = writer?.materialization
+    if (stored !== undefined) return stored
+    return new TopicMaterialization(this.backend, source, (message, record) =>
+      this.log.log({
+        queryId: `materialization_${source.name}`,
+        message,
+        record: { topic: record.topic, partition: record.partition, offset: record.offset },
+      }),
+    )
   }
 
   private nextQueryId(prefix: string, sink?: string): string {
@@ -431,9 +518,10 @@ export class Engine implements EngineApi {
     const query = new PersistentQuery(
       planned.plan,
       this.backend,
-      this.operatorContext(queryId),
+      this.operatorContext(queryId, true),
       this.groupId(queryId),
       this.offsetReset(),
+      { exclusiveSink: this.sinkWriters(planned.plan.physicalPlan.topicName) === 0 },
     )
     // Apply.
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
@@ -505,9 +593,10 @@ export class Engine implements EngineApi {
     const query = new PersistentQuery(
       planned.plan,
       this.backend,
-      this.operatorContext(queryId),
+      this.operatorContext(queryId, true),
       this.groupId(queryId),
       this.offsetReset(),
+      { exclusiveSink: this.sinkWriters(planned.plan.physicalPlan.topicName) === 0 },
     )
     await this.startQuery(query)
     return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
@@ -614,12 +703,19 @@ export class Engine implements EngineApi {
     return { readers, writers }
   }
 
+  /** How many running queries write the topic. */
+  private sinkWriters(topic: string): number {
+    let n = 0
+    for (const q of this.queries.values()) if (q.plan.physicalPlan.topicName === topic) n++
+    return n
+  }
+
   private async terminate(queryId: string | undefined): Promise<string> {
     const ids = queryId === undefined ? [...this.queries.keys()] : [queryId]
     for (const id of ids) {
       const q = this.queries.get(id)
       if (q === undefined) throw new SqlPlanError(`Unknown queryId: ${id}`)
-      await q.stop()
+      await q.close(true)
       q.state = 'TERMINATED'
       this.queries.delete(id)
     }
@@ -686,10 +782,19 @@ export class Engine implements EngineApi {
     }
   }
 
-  private operatorContext(queryId: string): OperatorContext {
+  /**
+   * What operators get from their query. `persistent`: with a data directory, the query's state
+   * goes to its own LevelDB store (`<data dir>/state/<query id>`, opened when the query starts);
+   * otherwise state is kept in memory.
+   */
+  private operatorContext(queryId: string, persistent = false): OperatorContext {
     const ctx: OperatorContext = {
       queryId,
       functions: this.functions,
+      state:
+        persistent && this.stateDir !== undefined
+          ? LevelStateStore.create(join(this.stateDir, 'state', queryId))
+          : new MemoryStateStore(),
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
       config: Object.fromEntries(this.properties.entries()),
@@ -736,7 +841,7 @@ export class Engine implements EngineApi {
   }
 
   async close(): Promise<void> {
-    for (const q of this.queries.values()) await q.stop()
+    for (const q of this.queries.values()) await q.close()
     this.queries.clear()
     await this.backend.close()
   }

@@ -1,9 +1,10 @@
 /**
  * SHOW / LIST and DESCRIBE: tables of text in the shape of ksqlDB's CLI output.
  */
-import type { DescribeSource, DescribeStreams, Show } from '../ast/statements.js'
+import type { DescribeFunction, DescribeSource, DescribeStreams, Show } from '../ast/statements.js'
 import type { FormatSpec, SourceDef } from '../catalog/source.js'
 import { SqlPlanError } from '../errors.js'
+import type { FunctionInfo, FunctionRegistry } from '../functions/registry.js'
 import type { Column } from '../types/schema.js'
 import { typeToString } from '../types/type.js'
 import type { DdlContext } from './ddl.js'
@@ -69,13 +70,59 @@ function describeMissing(name: string): SqlPlanError {
   return new SqlPlanError(`Could not find STREAM/TABLE '${name}' in the Metastore`)
 }
 
+/** SHOW FUNCTIONS: every function (built-in and user) with its category, by name. */
+export function functionList(functions: FunctionRegistry, statement = ''): Listing {
+  const rows = functions.list().map((f) => {
+    const info = functions.info(f.name)
+    return [f.name, info?.category ?? f.type]
+  })
+  return { kind: 'Listing', statement, type: 'function_names', columns: ['Function Name', 'Category'], rows }
+}
+
 /**
- * SHOW/LIST STREAMS|TABLES|TOPICS|TYPES|PROPERTIES, DESCRIBE [EXTENDED] source, DESCRIBE STREAMS.
- * (SHOW QUERIES / VARIABLES / FUNCTIONS are the engine's: it owns queries, variables and functions.)
+ * DESCRIBE FUNCTION name, as ksqlDB's CLI prints it: Name, Author, Version, Overview, Type, Jar,
+ * then each variation's arguments, return type and description.
+ */
+export function describeFunction(functions: FunctionRegistry, name: string, statement = ''): Listing {
+  const info = functions.info(name)
+  if (info === undefined) throw new SqlPlanError(`Can't find any functions with the name '${name}'`)
+  return {
+    kind: 'Listing',
+    statement,
+    type: 'describe_function',
+    columns: ['Field', 'Value'],
+    rows: functionRows(info),
+  }
+}
+
+function functionRows(info: FunctionInfo): string[][] {
+  const rows: string[][] = [
+    ['Name', info.name],
+    ['Author', info.author],
+    ['Version', info.version],
+    ['Overview', info.description],
+    ['Type', info.type],
+    ['Jar', info.source],
+    ['Variations', ''],
+  ]
+  for (const v of info.variations) {
+    rows.push(['', ''])
+    rows.push(['  Variation', `${info.name}${v.arguments}`])
+    rows.push(['  Returns', v.returns])
+    rows.push(['  Description', v.description])
+    for (const a of v.params ?? []) rows.push([`  ${a.name}`, a.description])
+  }
+  return rows
+}
+
+/**
+ * SHOW/LIST STREAMS|TABLES|TOPICS|TYPES|PROPERTIES|FUNCTIONS, DESCRIBE [EXTENDED] source, DESCRIBE
+ * STREAMS, DESCRIBE FUNCTION. (SHOW QUERIES / VARIABLES are the engine's: it owns queries and
+ * variables.) FUNCTIONS need `ctx.functions`.
  */
 export async function listing(
-  stmt: Show | DescribeSource | DescribeStreams,
-  ctx: DdlContext,
+  stmt: Show | DescribeSource | DescribeStreams | DescribeFunction,
+  ctx: DdlContext & { readonly functions?: FunctionRegistry },
   statement = '',
 ): Promise<Listing> {
   const { catalog } = ctx
@@ -104,6 +151,9 @@ export async function listing(
       }
       return list('sourceDescriptionList', ['Name', 'Field', 'Type'], rows)
     }
+    case 'DescribeFunction':
+      if (ctx.functions === undefined) throw new SqlPlanError('DESCRIBE FUNCTION needs the function registry.')
+      return describeFunction(ctx.functions, stmt.name, statement)
     case 'Show':
       break
   }
@@ -182,6 +232,9 @@ export async function listing(
         ['Property', 'Scope', 'Level', 'Value'],
         ctx.properties.listing().map((p) => [p.name, p.scope, p.level, p.value]),
       )
+    case 'FUNCTIONS':
+      if (ctx.functions === undefined) throw new SqlPlanError('SHOW FUNCTIONS needs the function registry.', stmt.span)
+      return functionList(ctx.functions, statement)
     case 'CONNECTORS':
     case 'CONNECTOR_PLUGINS':
       throw new SqlPlanError('Failed to list connectors: Eddy has no Kafka Connect cluster.', stmt.span)

@@ -40,6 +40,15 @@ export interface PushQueryResult {
   /** Rows in output-schema order (key columns, then value columns). */
   readonly rows: AsyncIterable<PushRow>
   cancel(): void
+  /**
+   * Set on pull queries (SELECT without EMIT): what was read, a table's state or a stream's topic.
+   * The rows end after the last one. `schema.key` is then empty and `schema.value` lists every
+   * column in row order (the projection's order, as ksqlDB's pull query header), key columns
+   * (and a windowed table's window bounds) keeping namespace KEY.
+   */
+  readonly pull?: 'STREAM' | 'TABLE'
+  /** Pull queries: the LIMIT, when given. */
+  readonly limit?: number
 }
 
 export interface PushRow {

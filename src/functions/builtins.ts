@@ -1,5 +1,6 @@
+/** A fresh registry with every builtin function. */
 import { registerAggregates } from './aggregate-registry.js'
-import { FunctionRegistry } from './registry.js'
+import { FunctionRegistry, type ScalarFunction } from './registry.js'
 import { collectionFunctions } from './scalar/collections.js'
 import { datetimeFunctions } from './scalar/datetime.js'
 import { jsonFunctions } from './scalar/json.js'
@@ -10,19 +11,36 @@ import { urlFunctions } from './scalar/url.js'
 import { cubeExplodeFunction } from './table/cube.js'
 import { explodeFunction } from './table/explode.js'
 
+/** ksqlDB's FunctionCategory of a builtin scalar function, from its family and name. */
+function category(family: string, name: string): string {
+  const n = name.toUpperCase()
+  if (n.startsWith('REGEXP_')) return 'REGULAR EXPRESSION'
+  if (n.includes('JSON')) return 'JSON'
+  if (n === 'TRANSFORM' || n === 'FILTER' || n === 'REDUCE') return 'LAMBDA'
+  if (family === 'COLLECTION') {
+    return n.startsWith('MAP_') || n === 'AS_MAP' || n === 'ENTRIES' ? 'MAP' : 'ARRAY'
+  }
+  if (family === 'NULL') return n === 'AS_VALUE' ? 'OTHER' : 'CONDITIONAL'
+  return family
+}
+
+const FAMILIES: readonly [string, () => readonly ScalarFunction[]][] = [
+  ['STRING', stringFunctions],
+  ['MATHEMATICAL', mathFunctions],
+  ['NULL', nullFunctions],
+  ['DATE / TIME', datetimeFunctions],
+  ['COLLECTION', collectionFunctions],
+  ['JSON', jsonFunctions],
+  ['URL', urlFunctions],
+]
+
 /** A fresh registry with every builtin function. */
 export function builtinFunctions(): FunctionRegistry {
   const r = new FunctionRegistry()
-  for (const f of [
-    ...stringFunctions(),
-    ...mathFunctions(),
-    ...nullFunctions(),
-    ...datetimeFunctions(),
-    ...collectionFunctions(),
-    ...jsonFunctions(),
-    ...urlFunctions(),
-  ]) {
-    r.registerScalar(f)
+  for (const [family, functions] of FAMILIES) {
+    for (const f of functions()) {
+      r.registerScalar(f.category === undefined ? { ...f, category: category(family, f.name) } : f)
+    }
   }
   r.registerTable(explodeFunction())
   r.registerTable(cubeExplodeFunction())

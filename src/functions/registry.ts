@@ -54,8 +54,13 @@ export type Bindings = Map<string, Type>
 /** One overload of a function. */
 export interface Signature<R = Value> {
   readonly params: readonly ParamType[]
-  /** The last parameter repeats zero or more times (Java varargs). */
+  /** The last parameter repeats zero or more times (Java varargs); see `variadicIndex`. */
   readonly variadic?: boolean
+  /**
+   * With `variadic`: the index of the parameter that repeats, when it is not the last one (a UDAF's
+   * variadic column followed by its literal init arguments, ksqlDB's MID_VAR_ARG).
+   */
+  readonly variadicIndex?: number
   /** The return type, or how to compute it from the (widened) argument types and generic bindings. */
   readonly returns: ParamType | ((argTypes: readonly (Type | null)[], bindings: Bindings) => Type)
   /** The implementation (or give `make`). */
@@ -73,6 +78,12 @@ export interface Signature<R = Value> {
   readonly nullSafe?: boolean
   /** Text of the signature in error messages; derived from the params when absent. */
   readonly description?: string
+  /** What this overload does (DESCRIBE FUNCTION's per-variation description). */
+  readonly doc?: string
+  /** Parameter names, shown by DESCRIBE FUNCTION (`multiply(a INTEGER, b INTEGER)`). */
+  readonly paramNames?: readonly string[]
+  /** Parameter descriptions (DESCRIBE FUNCTION), by index. */
+  readonly paramDocs?: readonly string[]
 }
 
 /** Types a lambda argument's body given its parameter types (supplied by the expression compiler). */
@@ -89,9 +100,43 @@ export interface ResolvedScalar {
   readonly lambdaParams: ReadonlyMap<number, readonly Type[]>
 }
 
-export interface ScalarFunction {
+/** One overload as DESCRIBE FUNCTION lists it. */
+export interface FunctionVariation {
+  /** `(val1 INT, val2 INT)`-style text of the parameters. */
+  readonly arguments: string
+  readonly returns: string
+  readonly description: string
+  /** Parameters that have a description. */
+  readonly params?: readonly { readonly name: string; readonly description: string }[]
+}
+
+/** What SHOW FUNCTIONS / DESCRIBE FUNCTION print about a function. */
+export interface FunctionInfo {
   readonly name: string
+  readonly type: 'SCALAR' | 'TABLE' | 'AGGREGATE'
+  /** ksqlDB's FunctionCategory (`STRING`, `MATHEMATICAL`, `DATE / TIME`, ...; `OTHER` for user functions). */
+  readonly category: string
+  readonly description: string
+  readonly author: string
+  readonly version: string
+  /** Where the function comes from: `internal`, or the path of the user module (ksqlDB's "Jar"). */
+  readonly source: string
+  readonly variations: readonly FunctionVariation[]
+}
+
+/** Metadata a function declaration may carry (see `FunctionInfo`). */
+export interface FunctionMeta {
   readonly description?: string
+  readonly category?: string
+  readonly author?: string
+  readonly version?: string
+  readonly source?: string
+}
+
+export interface ScalarFunction extends FunctionMeta {
+  readonly name: string
+  /** The overloads for DESCRIBE FUNCTION. */
+  variations?(): readonly FunctionVariation[]
   /**
    * ksqlDB's overload resolution incl. implicit casts & varargs; throws SqlPlanError with ksqlDB's
    * message. The returned `impl` expects arguments already converted to `paramTypes`.
@@ -105,14 +150,16 @@ export interface ResolvedTable {
   readonly impl: (...args: Value[]) => readonly Value[]
 }
 
-export interface TableFunction {
+export interface TableFunction extends FunctionMeta {
   readonly name: string
+  variations?(): readonly FunctionVariation[]
   resolve(argTypes: readonly (Type | null)[]): ResolvedTable
 }
 
 /** An aggregate function (implemented by the aggregation operators). */
-export interface AggregateFunction {
+export interface AggregateFunction extends FunctionMeta {
   readonly name: string
+  variations?(): readonly FunctionVariation[]
   resolve(argTypes: readonly (Type | null)[], args?: readonly Expr[]): ResolvedAggregate
 }
 
@@ -163,6 +210,25 @@ export class FunctionRegistry {
     for (const n of this.aggregates.keys()) out.push({ name: n, type: 'AGGREGATE' })
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
+  /** Removes a function of any kind (user functions dropped by a reload). */
+  unregister(name: string): boolean {
+    const n = name.toUpperCase()
+    const a = this.scalars.delete(n)
+    const b = this.tables.delete(n)
+    const c = this.aggregates.delete(n)
+    return a || b || c
+  }
+  /** DESCRIBE FUNCTION's view of a function, or undefined when there is none by that name. */
+  info(name: string): FunctionInfo | undefined {
+    const n = name.toUpperCase()
+    const s = this.scalars.get(n)
+    if (s !== undefined) return describeFunction(s, 'SCALAR')
+    const t = this.tables.get(n)
+    if (t !== undefined) return describeFunction(t, 'TABLE')
+    const a = this.aggregates.get(n)
+    if (a !== undefined) return describeFunction(a, 'AGGREGATE')
+    return undefined
+  }
   /** A copy sharing the function objects (to add test-only functions without touching the original). */
   copy(): FunctionRegistry {
     const r = new FunctionRegistry()
@@ -173,21 +239,76 @@ export class FunctionRegistry {
   }
 }
 
+function describeFunction(
+  f: FunctionMeta & { readonly name: string; variations?(): readonly FunctionVariation[] },
+  type: FunctionInfo['type'],
+): FunctionInfo {
+  return {
+    name: f.name.toUpperCase(),
+    type,
+    category: f.category ?? (type === 'SCALAR' ? 'OTHER' : type),
+    description: f.description ?? '',
+    author: f.author ?? (f.source === undefined ? 'Confluent' : ''),
+    version: f.version ?? '',
+    source: f.source ?? 'internal',
+    variations: f.variations?.() ?? [],
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Declaring functions
 
-export interface FunctionSpec<R = Value> {
+export interface FunctionSpec<R = Value> extends FunctionMeta {
   /** The name as ksqlDB writes it in messages (`'COALESCE'`, `'geo_distance'`). */
   readonly name: string
-  readonly description?: string
   readonly signatures: readonly Signature<R>[]
+}
+
+/** The metadata fields of a spec that are set (exactOptionalPropertyTypes-friendly copy). */
+export function metaOf(m: FunctionMeta): FunctionMeta {
+  const out: { -readonly [K in keyof FunctionMeta]: FunctionMeta[K] } = {}
+  if (m.description !== undefined) out.description = m.description
+  if (m.category !== undefined) out.category = m.category
+  if (m.author !== undefined) out.author = m.author
+  if (m.version !== undefined) out.version = m.version
+  if (m.source !== undefined) out.source = m.source
+  return out
+}
+
+/** DESCRIBE FUNCTION's variations of a spec: parameter list, return type, description. */
+export function variationsOf(spec: FunctionSpec<unknown>): FunctionVariation[] {
+  return spec.signatures.map((sig) => {
+    const v = variadicIndexOf(sig)
+    const names = sig.paramNames
+    const text =
+      names === undefined
+        ? signatureText(spec.name, sig)
+        : `${spec.name}(${sig.params
+            .map((p, i) => `${names[i] ?? `arg${i + 1}`} ${paramTypeToString(p)}${i === v ? '...' : ''}`)
+            .join(', ')})`
+    const open = text.indexOf('(')
+    return {
+      arguments: open < 0 ? text : text.slice(open),
+      returns:
+        typeof sig.returns === 'function' ? 'depends on the arguments' : paramTypeToString(sig.returns),
+      description: sig.doc ?? '',
+      ...(names === undefined || sig.paramDocs === undefined
+        ? {}
+        : {
+            params: sig.paramDocs
+              .map((d, i) => ({ name: names[i] ?? `arg${i + 1}`, description: d }))
+              .filter((p) => p.description !== ''),
+          }),
+    }
+  })
 }
 
 /** Declares a scalar function from its signatures. */
 export function scalarFunction(spec: FunctionSpec): ScalarFunction {
   return {
     name: spec.name,
-    ...(spec.description === undefined ? {} : { description: spec.description }),
+    ...metaOf(spec),
+    variations: () => variationsOf(spec),
     resolve(argTypes, args, lambdas) {
       const m = resolveSignature(spec, argTypes, lambdas, args)
       const sig = m.sig
@@ -206,6 +327,8 @@ export function scalarFunction(spec: FunctionSpec): ScalarFunction {
 export function tableFunction(spec: FunctionSpec<readonly Value[]>): TableFunction {
   return {
     name: spec.name,
+    ...metaOf(spec),
+    variations: () => variationsOf(spec),
     resolve(argTypes) {
       const m = resolveSignature(spec, argTypes)
       const sig = m.sig
@@ -240,6 +363,8 @@ function implOf<R>(m: Match<R>): (...args: Value[]) => R {
 
 interface Match<R> {
   readonly sig: Signature<R>
+  /** The generic bindings (`T` → INTEGER) of the chosen overload. */
+  readonly bindings: ReadonlyMap<string, Type>
   readonly returnType: Type
   readonly paramTypes: readonly (Type | null)[]
   readonly lambdaParams: ReadonlyMap<number, readonly Type[]>
@@ -281,13 +406,16 @@ export function paramTypeToString(p: ParamType): string {
   }
 }
 
+/** The index of a signature's repeating parameter, or -1. */
+export function variadicIndexOf(sig: Pick<Signature<unknown>, 'variadic' | 'variadicIndex' | 'params'>): number {
+  if (sig.variadic !== true) return -1
+  return sig.variadicIndex ?? sig.params.length - 1
+}
+
 function signatureText(name: string, sig: Signature<unknown>): string {
   if (sig.description !== undefined) return sig.description
-  const ps = sig.params.map((p, i) =>
-    sig.variadic === true && i === sig.params.length - 1
-      ? `${paramTypeToString(p)}...`
-      : paramTypeToString(p),
-  )
+  const v = variadicIndexOf(sig)
+  const ps = sig.params.map((p, i) => (i === v ? `${paramTypeToString(p)}...` : paramTypeToString(p)))
   return `${name}(${ps.join(', ')})`
 }
 
@@ -399,9 +527,12 @@ function matchSignature<R>(
   allowCasts: boolean,
 ): Match<R> | undefined {
   const n = sig.params.length
-  const variadic = sig.variadic === true
-  if (variadic ? argTypes.length < n - 1 : argTypes.length !== n) return undefined
-  const paramOf = (i: number): ParamType => sig.params[Math.min(i, n - 1)] as ParamType
+  const v = variadicIndexOf(sig)
+  if (v >= 0 ? argTypes.length < n - 1 : argTypes.length !== n) return undefined
+  // Arguments before the variadic parameter map one to one, the ones after it from the end.
+  const repeats = argTypes.length - (n - 1)
+  const paramOf = (i: number): ParamType =>
+    sig.params[v < 0 || i < v ? i : i < v + repeats ? v : i - repeats + 1] as ParamType
   const bindings: Bindings = new Map()
   const paramTypes: (Type | null)[] = new Array(argTypes.length).fill(null)
   const lambdaParams = new Map<number, readonly Type[]>()
@@ -447,7 +578,7 @@ function matchSignature<R>(
     returnType = instantiate(sig.returns, bindings, null)
   }
   if (returnType === null) return undefined
-  return { sig, returnType, paramTypes, lambdaParams }
+  return { sig, bindings, returnType, paramTypes, lambdaParams }
 }
 
 /** Matches `arg` against pattern `p`, binding generics. */
@@ -491,7 +622,7 @@ function bind(p: ParamType, arg: Type, b: Bindings, allowCasts: boolean): boolea
 }
 
 /** The concrete type of pattern `p` under `b`; `arg` fills ANY / ANY_DECIMAL / ANY_STRUCT. */
-function instantiate(p: ParamType, b: Bindings, arg: Type | null): Type | null {
+export function instantiate(p: ParamType, b: Bindings, arg: Type | null): Type | null {
   switch (p.kind) {
     case 'ANY':
     case 'ANY_STRUCT':

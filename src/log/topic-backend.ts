@@ -45,6 +45,12 @@ export interface TopicBackend {
   commitOffsets(group: string, offsets: readonly TopicPartitionOffset[]): Promise<void>
   /** A group's committed offsets, optionally only for one topic; sorted by topic then partition. */
   committedOffsets(group: string, topic?: string): Promise<readonly TopicPartitionOffset[]>
+  /**
+   * Removes a partition's records from offset `to` on, so the next record produced gets offset
+   * `to` (embedded backend only: Kafka cannot; it would use transactions instead). Used to cut
+   * the output a query produced after its last commit when it restarts after a crash.
+   */
+  truncate?(topic: string, partition: number, to: number): Promise<void>
   /** Flushes and releases everything; open consumers end. Other calls then fail with `CLOSED`. */
   close(): Promise<void>
 }

@@ -23,6 +23,7 @@ import { checkPost } from './post.js'
 import { decodeToSpecValue, encodeSpecValue } from './record-codec.js'
 import type { CaseStatus } from './results.js'
 import type { RecordWindow, TestRecord, TestVariant, TopicNode } from './types.js'
+import { rqttUnsupportedReason, runRqttCase } from './run-rqtt.js'
 
 /**
  * Runs one QTT variant against a fresh engine, as ksqlDB's TestExecutor does
@@ -119,7 +120,10 @@ export function unsupportedReason(
   variant: TestVariant,
   testFunctions: ReadonlySet<string> = new Set(),
 ): string | undefined {
-  if (variant.case.kind === 'rqtt') return 'REST (RQTT) case: needs the REST runner'
+  if (variant.case.kind === 'rqtt') {
+    const rest = rqttUnsupportedReason(variant.case, variant.statements)
+    if (rest !== undefined) return rest
+  }
   if (isRegistryFormat(variant.format)) return `format ${variant.format} needs a schema registry`
   for (const s of variant.statements) {
     const m = REGISTRY_FORMAT_IN_SQL.exec(s)
@@ -452,6 +456,8 @@ export async function runCase(variant: TestVariant, options: RunCaseOptions): Pr
           backend,
           properties: engineProperties(variant),
           testMode: true,
+          // RQTT push queries end once they have read their input (no live server to cancel them).
+          ...(variant.case.kind === 'rqtt' ? { followPushQueries: false } : {}),
           ...(options.functions !== undefined ? { functions: options.functions } : {}),
         })
       } catch (error) {
@@ -492,6 +498,18 @@ async function execute(
   backend: TestBackend,
   feed: FeedMode,
 ): Promise<CaseOutcome> {
+  if (variant.case.kind === 'rqtt') {
+    return runRqttCase(variant, engine, {
+      runInputs: async () => {
+        const caught = await runInputs(variant, engine, feed)
+        if (caught?.error instanceof CaseTimeoutError || caught?.error instanceof CaseFailure)
+          throw caught.error
+        return caught
+      },
+      compareOutputs: () => compareOutputs(variant, engine, backend),
+      describe,
+    })
+  }
   const expected = variant.expected
   const { caught, queries } = await runStatements(variant, engine)
   if (caught?.error instanceof CaseTimeoutError) throw caught.error

@@ -13,9 +13,13 @@ import type { Value } from '../types/values.js'
 import type { UdafFunction } from '../functions/aggregate/udaf.js'
 import type { Operator } from './messages.js'
 import type { OperatorContext } from './operators/context.js'
+import { LevelStateStore } from '../state/level-store.js'
+import { StoreMaterialization } from './store-materialization.js'
+import { MaterializeOperator } from './operators/materialize.js'
 import { AggregateOperator } from './operators/aggregate.js'
 import { FilterOperator } from './operators/filter.js'
 import { FlatMapOperator, type TableFunctionEvaluator } from './operators/flat-map.js'
+import { ForeignKeyJoinOperator } from './operators/fk-join.js'
 import { ProjectOperator } from './operators/project.js'
 import { SinkOperator } from './operators/sink.js'
 import { SourceOperator } from './operators/source.js'
@@ -97,7 +101,7 @@ function buildChain(
           keyCount,
           downstream,
           ctx,
-          overJoin ? new Set<string>() : undefined,
+          overJoin ? ctx.state.table<boolean>('emitted') : undefined,
         )
         step = step.source
         continue
@@ -150,6 +154,22 @@ function buildChain(
       case 'tableTableJoinV1': {
         const lw = stepColumns(step.left).length - 1
         const rw = stepColumns(step.right).length - 1
+        if (step['@type'] === 'tableTableJoinV1' && step.foreignKeyExpression !== undefined) {
+          if (step.joinType !== 'INNER' && step.joinType !== 'LEFT') {
+            throw new SqlPlanError(`Foreign-key table-table joins are INNER or LEFT, not ${step.joinType}.`)
+          }
+          const fk = new ForeignKeyJoinOperator(
+            step.joinType,
+            lw,
+            rw,
+            compile(step.foreignKeyExpression, stepColumns(step.left), ctx),
+            downstream,
+            ctx,
+          )
+          buildChain(step.left, fk.left, ctx, sources)
+          buildChain(step.right, fk.right, ctx, sources)
+          return
+        }
         const op =
           step['@type'] === 'streamStreamJoinV1'
             ? new StreamStreamJoinOperator(
@@ -160,10 +180,11 @@ function buildChain(
                 step.within?.afterMs ?? 0,
                 step.within?.graceMs,
                 downstream,
+                ctx.state,
               )
             : step['@type'] === 'streamTableJoinV1'
-              ? new StreamTableJoinOperator(step.joinType, lw, rw, downstream)
-              : new TableTableJoinOperator(step.joinType, lw, rw, downstream)
+              ? new StreamTableJoinOperator(step.joinType, lw, rw, downstream, ctx.state)
+              : new TableTableJoinOperator(step.joinType, lw, rw, downstream, ctx.state)
         buildChain(step.left, op.left, ctx, sources)
         buildChain(step.right, op.right, ctx, sources)
         return
@@ -176,8 +197,17 @@ function buildChain(
 export function buildPersistent(
   plan: SinkStep,
   ctx: OperatorContext,
-): BuiltPipeline & { sink: SinkOperator } {
+): BuiltPipeline & { sink: SinkOperator; materialization?: StoreMaterialization } {
   const sink = new SinkOperator(plan, stepColumns(plan.source), ctx)
+  // A table kept in a persistent store is also materialized there for pull queries.
+  if (plan['@type'] === 'tableSinkV1' && ctx.state instanceof LevelStateStore) {
+    const mat = new MaterializeOperator(stepColumns(plan.source), plan.window !== undefined, ctx.state, sink)
+    return {
+      ...buildPipeline(plan, mat, ctx),
+      sink,
+      materialization: new StoreMaterialization(ctx.state, mat.rows, mat.keyCodec),
+    }
+  }
   return { ...buildPipeline(plan, sink, ctx), sink }
 }
 

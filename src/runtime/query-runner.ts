@@ -6,7 +6,9 @@ import type {
   TopicPartitionOffset,
 } from '../log/topic-backend.js'
 import type { QueryPlan, Step } from '../plan/physical/steps.js'
+import { LevelStateStore, type StateSnapshot } from '../state/level-store.js'
 import { buildPersistent } from './build.js'
+import type { Materialization } from './materialization.js'
 import type { OperatorContext } from './operators/context.js'
 
 /**
@@ -16,14 +18,43 @@ import type { OperatorContext } from './operators/context.js'
  */
 const BATCH_RECORDS = 1000
 
+/** Batches whose writes (produce, commit) may be outstanding while the next batch is processed. */
+const WRITES_AHEAD = 4
+
+/** Default time between two commits of a query with persistent state (Kafka Streams' commit.interval.ms under EOS). */
+const COMMIT_INTERVAL_MS = 100
+
 export type QueryState = 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR'
+
+export interface PersistentQueryOptions {
+  /**
+   * No other query writes the sink topic: after a crash, output produced after the last commit
+   * is cut from the sink (it is produced again from the committed state), which makes the
+   * embedded backend exactly-once. Without it such output stays (at-least-once).
+   */
+  readonly exclusiveSink?: boolean
+}
+
+/** A commit point: the state changes up to a batch and the source offsets after it. */
+interface CommitPoint {
+  readonly snapshot: StateSnapshot
+  readonly offsets: readonly TopicPartitionOffset[]
+}
 
 /**
  * A running persistent query: its operators, its consumer group's committed offsets on the
  * source topic, and the sink topic it produces to. Processing is batch by batch: the source batch
  * goes through the operators synchronously, the sink's buffer is produced in one call, then the
- * batch's next offset is committed (at-least-once; exactly-once needs produce + commit together).
- * Those writes run while the next batch is processed; they stay in batch order.
+ * batch's next offset is committed. Those writes run while the next batch is processed; they stay
+ * in batch order.
+ *
+ * With a persistent state store (`ctx.state` a LevelStateStore: an engine with a data directory)
+ * a commit is made every COMMIT_INTERVAL_MS and when the input runs dry: the dirty state is
+ * snapshotted synchronously after a batch, and once that batch's output is produced the
+ * snapshot, the source offsets and the sink's end offsets are written in one LevelDB batch. On
+ * restart the query resumes from those offsets with that state, and (exclusive sink) output
+ * produced after the commit is cut from the sink first: no input is lost or counted twice, no
+ * output is duplicated.
  */
 export class PersistentQuery {
   readonly id: string
@@ -36,22 +67,49 @@ export class PersistentQuery {
   private loop: Promise<void> | undefined
   /** Produce + commit of the last processed batch (chained after the earlier ones), if not awaited yet. */
   private writes: Promise<void> | undefined
+  /** The writes of the last batches, oldest first (at most WRITES_AHEAD + 1). */
+  private window: Promise<void>[] = []
   /** Batches processed so far. */
   private batches = 0
   /** Per source topic and partition, the offset after the last batch whose output is produced but not committed yet. */
   private readonly produced = new Map<string, TopicPartitionOffset>()
   private abort: AbortController | undefined
+  /** The persistent state store, if the query has one. */
+  private readonly durable: LevelStateStore | undefined
+  /** Durable: the next offset per source topic partition (all partitions seen). */
+  private readonly positions = new Map<string, TopicPartitionOffset>()
+  /** Durable: the sink's end offset per partition after the output produced so far. */
+  private readonly sinkEnds = new Map<number, number>()
+  /** Durable: batches processed since the last commit point. */
+  private uncommitted = 0
+  private lastCommit = 0
+  private commitTimer: NodeJS.Timeout | undefined
+  private readonly commitIntervalMs: number
 
   constructor(
     plan: QueryPlan,
     private readonly backend: TopicBackend,
     private readonly ctx: OperatorContext,
-    private readonly group: string,
+    /** The query's consumer group (its committed offsets). */
+    readonly group: string,
     private readonly reset: 'earliest' | 'latest',
+    private readonly options: PersistentQueryOptions = {},
   ) {
     this.id = plan.queryId
     this.plan = plan
     this.pipeline = buildPersistent(plan.physicalPlan, ctx)
+    this.durable = ctx.state instanceof LevelStateStore ? ctx.state : undefined
+    const interval = Number(ctx.config?.['ksql.streams.commit.interval.ms'])
+    this.commitIntervalMs = Number.isFinite(interval) && interval >= 0 ? interval : COMMIT_INTERVAL_MS
+  }
+
+  /** The sink table as pull queries read it from the query's state store, if it is kept there. */
+  get materialization(): Materialization | undefined {
+    return this.pipeline.materialization
+  }
+
+  private get sinkTopic(): string {
+    return this.plan.physicalPlan.topicName
   }
 
   /** The first source topic. */
@@ -82,9 +140,20 @@ export class PersistentQuery {
    * later polls do not skip records that arrive in between.
    */
   async init(): Promise<void> {
+    if (this.durable !== undefined) {
+      const meta = await this.durable.load()
+      if (meta !== undefined) {
+        await this.restoreFromCommit(meta.offsets, meta.sinkEnds)
+        return
+      }
+      for (const p of (await this.backend.describeTopic(this.sinkTopic)).partitions) {
+        this.sinkEnds.set(p.partition, p.endOffset)
+      }
+    }
     const committed = new Map<string, readonly TopicPartitionOffset[]>()
     for (const t of this.sourceTopics) committed.set(t, await this.backend.committedOffsets(this.group, t))
     if ([...committed.values()].some((c) => c.length > 0)) {
+      for (const c of committed.values()) for (const o of c) this.positions.set(`${o.topic}\u0000${o.partition}`, o)
       await this.rebuildState(committed)
       return
     }
@@ -99,7 +168,30 @@ export class PersistentQuery {
   }
 
   /**
-   * A stateful query (GROUP BY, JOIN) keeps its state in memory: after a restart it rebuilds it
+   * Restart from the store's last commit: the source offsets become the group's committed
+   * offsets, and output written after the commit is cut from an exclusive sink (it will be
+   * produced again, identically, from the committed state).
+   */
+  private async restoreFromCommit(
+    offsets: readonly TopicPartitionOffset[],
+    sinkEnds: readonly { partition: number; offset: number }[],
+  ): Promise<void> {
+    for (const o of offsets) this.positions.set(`${o.topic}\u0000${o.partition}`, o)
+    for (const e of sinkEnds) this.sinkEnds.set(e.partition, e.offset)
+    const truncate = this.backend.truncate
+    if (this.options.exclusiveSink === true && truncate !== undefined) {
+      for (const p of (await this.backend.describeTopic(this.sinkTopic)).partitions) {
+        const end = this.sinkEnds.get(p.partition)
+        if (end !== undefined && p.endOffset > end) {
+          await truncate.call(this.backend, this.sinkTopic, p.partition, end)
+        }
+      }
+    }
+    if (offsets.length > 0) await this.backend.commitOffsets(this.group, offsets)
+  }
+
+  /**
+   * Without a persistent store a stateful query (GROUP BY, JOIN) keeps its state in memory: after a restart it rebuilds it
    * by replaying its input from the start up to the committed offsets, with output and logging
    * switched off, so processing resumes exactly where it stopped. Topics are replayed one after
    * the other (a join's original interleaving of its inputs is not recorded).
@@ -207,6 +299,10 @@ export class PersistentQuery {
     this.abort?.abort()
     await this.loop
     this.loop = undefined
+    if (this.commitTimer !== undefined) {
+      clearTimeout(this.commitTimer)
+      this.commitTimer = undefined
+    }
   }
 
   /**
@@ -227,12 +323,67 @@ export class PersistentQuery {
     const output = out.length > 0 ? out.splice(0, out.length) : undefined
     const commit = { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }
     const prev = this.writes
-    const writes = this.write(prev, output, commit, ++this.batches)
+    let writes: Promise<void>
+    if (this.durable !== undefined) {
+      this.positions.set(`${commit.topic}\u0000${commit.partition}`, commit)
+      this.uncommitted++
+      const due = Date.now() - this.lastCommit >= this.commitIntervalMs
+      writes = this.writeDurable(prev, output, due ? this.commitPoint() : undefined)
+      if (!due) this.scheduleCommit()
+    } else {
+      writes = this.write(prev, output, commit, ++this.batches)
+    }
     // A failure is reported by the next batch or by flush(); do not also report it as unhandled.
     writes.catch(() => {})
     this.writes = writes
-    if (prev !== undefined) await prev
+    // Backpressure: processing may run a few batches ahead of the writes (a commit's LevelDB
+    // batch takes longer than one batch's processing), no further.
+    this.window.push(writes)
+    if (this.window.length > WRITES_AHEAD) await this.window.shift()
     return records.length
+  }
+
+  /** Takes a commit point now: the state as it is after the last processed batch, and the offsets after it. */
+  private commitPoint(): CommitPoint {
+    this.uncommitted = 0
+    this.lastCommit = Date.now()
+    if (this.commitTimer !== undefined) {
+      clearTimeout(this.commitTimer)
+      this.commitTimer = undefined
+    }
+    return { snapshot: this.durable!.snapshot(), offsets: [...this.positions.values()] }
+  }
+
+  /** A commit when the input pauses: the last batches' state must not wait for more input. */
+  private scheduleCommit(): void {
+    if (this.commitTimer !== undefined || this.loop === undefined) return
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined
+      if (this.uncommitted === 0) return
+      const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
+      writes.catch(() => {})
+      this.writes = writes
+    }, this.commitIntervalMs)
+    this.commitTimer.unref()
+  }
+
+  /** Durable writes of one batch: its output, then (at a commit point) state + offsets + sink ends in one batch. */
+  private async writeDurable(
+    prev: Promise<void> | undefined,
+    output: OutRecord[] | undefined,
+    commit: CommitPoint | undefined,
+  ): Promise<void> {
+    if (prev !== undefined) await prev
+    if (output !== undefined) {
+      const refs = await this.backend.produce(this.sinkTopic, output)
+      for (const r of refs) {
+        if (r.offset + 1 > (this.sinkEnds.get(r.partition) ?? 0)) this.sinkEnds.set(r.partition, r.offset + 1)
+      }
+    }
+    if (commit === undefined) return
+    const sinkEnds = [...this.sinkEnds].map(([partition, offset]) => ({ partition, offset }))
+    await this.durable!.commit(commit.snapshot, { offsets: commit.offsets, sinkEnds })
+    await this.backend.commitOffsets(this.group, commit.offsets)
   }
 
   private async write(
@@ -242,7 +393,7 @@ export class PersistentQuery {
     seq: number,
   ): Promise<void> {
     if (prev !== undefined) await prev
-    if (output !== undefined) await this.backend.produce(this.plan.physicalPlan.topicName, output)
+    if (output !== undefined) await this.backend.produce(this.sinkTopic, output)
     this.produced.set(`${commit.topic}\u0000${commit.partition}`, commit)
     // A later batch is already processed: its write commits this offset along with its own.
     if (seq !== this.batches) return
@@ -251,15 +402,30 @@ export class PersistentQuery {
     await this.backend.commitOffsets(this.group, offsets)
   }
 
-  /** Waits for the writes of the batches processed so far; throws if one failed. */
+  /** Waits for the writes of the batches processed so far (committing them); throws if one failed. */
   private async flush(): Promise<void> {
+    if (this.durable !== undefined && this.uncommitted > 0) {
+      const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
+      writes.catch(() => {})
+      this.writes = writes
+    }
     const writes = this.writes
     if (writes === undefined) return
+    this.window = []
     try {
       await writes
     } finally {
       if (this.writes === writes) this.writes = undefined
     }
+  }
+
+  /** Stops the query and releases its state store; `destroy` also deletes the state (TERMINATE). */
+  async close(destroy = false): Promise<void> {
+    await this.stop()
+    await this.flush().catch(() => {})
+    if (this.durable === undefined) return
+    if (destroy) await this.durable.destroy()
+    else await this.durable.close()
   }
 }
 

@@ -395,3 +395,61 @@ describe('CUBE_EXPLODE', () => {
     expect(r?.impl(null)).toEqual([])
   })
 })
+
+describe('null-handling functions', () => {
+  it.each<[string, string, Value]>([
+    ['COALESCE(NS, S)', 'STRING', 'the   Quick br0wn fOx'],
+    ['COALESCE(NS, NS)', 'STRING', null],
+    ['COALESCE(NI, 3, 4)', 'INTEGER', 3],
+    ['COALESCE(NARR, EARR)', 'ARRAY<INTEGER>', []],
+    ['IFNULL(NI, 5)', 'INTEGER', 5],
+    ['IFNULL(I, 5)', 'INTEGER', 7],
+    ["IFNULL(NS, 'x')", 'STRING', 'x'],
+    ['NULLIF(I, 7)', 'INTEGER', null],
+    ['NULLIF(I, 8)', 'INTEGER', 7],
+    ['NULLIF(NI, 8)', 'INTEGER', null],
+  ])('%s', (text, type, value) => {
+    expect(run(text)).toEqual({ type, value })
+  })
+})
+
+describe('table functions', () => {
+  const explode = builtinFunctions().table('EXPLODE')
+  it.each<[Type, Value, Value[]]>([
+    [array(T.INTEGER), [1, null, 3], [1, null, 3]],
+    [array(T.INTEGER), [], []],
+    [array(T.INTEGER), null, []],
+    [array(T.STRING), ['a'], ['a']],
+    [array(array(T.INTEGER)), [[1], []], [[1], []]],
+  ])('EXPLODE(%j) rows', (type, input, rows) => {
+    const r = explode?.resolve([type])
+    expect(r?.returnType).toEqual(type.kind === 'ARRAY' ? type.element : null)
+    expect(r?.impl(input)).toEqual(rows)
+  })
+})
+
+describe('function metadata (SHOW FUNCTIONS / DESCRIBE FUNCTION)', () => {
+  const registry = builtinFunctions()
+  it.each<[string, string, string]>([
+    ['SUBSTRING', 'SCALAR', 'STRING'],
+    ['REGEXP_REPLACE', 'SCALAR', 'REGULAR EXPRESSION'],
+    ['EXTRACTJSONFIELD', 'SCALAR', 'JSON'],
+    ['ABS', 'SCALAR', 'MATHEMATICAL'],
+    ['PARSE_TIMESTAMP', 'SCALAR', 'DATE / TIME'],
+    ['ARRAY_LENGTH', 'SCALAR', 'ARRAY'],
+    ['MAP_KEYS', 'SCALAR', 'MAP'],
+    ['TRANSFORM', 'SCALAR', 'LAMBDA'],
+    ['COALESCE', 'SCALAR', 'CONDITIONAL'],
+    ['URL_EXTRACT_HOST', 'SCALAR', 'URL'],
+    ['EXPLODE', 'TABLE', 'TABLE'],
+    ['TOPK', 'AGGREGATE', 'AGGREGATE'],
+  ])('%s is a %s function in category %s', (name, type, category) => {
+    expect(registry.info(name)).toMatchObject({ name, type, category, source: 'internal' })
+  })
+
+  it('lists each overload of a builtin with its parameter and return types', () => {
+    const v = registry.info('ARRAY_LENGTH')?.variations
+    expect(v?.map((x) => [x.arguments, x.returns])).toEqual([['(ARRAY<T>)', 'INTEGER']])
+    expect(registry.info('NO_SUCH_FUNCTION')).toBeUndefined()
+  })
+})

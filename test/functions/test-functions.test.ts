@@ -42,8 +42,8 @@ describe('test-only functions', () => {
   it('registers every listed name, and none in the builtins', () => {
     const builtins = builtinFunctions()
     for (const name of TEST_FUNCTION_NAMES) {
-      expect(registry.scalar(name) !== undefined || registry.table(name) !== undefined).toBe(true)
-      expect(builtins.scalar(name) ?? builtins.table(name)).toBeUndefined()
+      expect(registry.info(name)?.name).toBe(name)
+      expect(builtins.info(name)).toBeUndefined()
     }
   })
 

@@ -4,12 +4,15 @@ import { InternalError, SqlPlanError } from '../../errors.js'
 import { castFunction, valueEquals } from '../../expr/cast.js'
 import {
   type AggregateFunction,
+  type FunctionMeta,
   type FunctionSpec,
+  metaOf,
   type ParamType,
   paramTypeToString,
   type ResolvedAggregate,
   resolveSignature,
   type Signature,
+  variationsOf,
 } from '../registry.js'
 import { Decimal } from '../../types/decimal.js'
 import { T, type Type, typeEquals, typeToString } from '../../types/type.js'
@@ -71,6 +74,12 @@ export interface UdafContext {
   readonly types: readonly Type[]
   /** The literal init arguments' values. */
   readonly init: readonly Value[]
+  /** The init arguments' parameter types after overload resolution (null for a NULL literal). */
+  readonly initTypes: readonly (Type | null)[]
+  /** The overload's return type when its signature declares `returns` (generics bound). */
+  readonly returnType?: Type
+  /** Generic bindings of the chosen overload (`T` → INTEGER). */
+  readonly bindings: ReadonlyMap<string, Type>
   readonly config: AggregateConfig
 }
 
@@ -79,14 +88,23 @@ export interface UdafSignature {
   readonly params: readonly ParamType[]
   /** How many of the trailing params are literal init arguments. */
   readonly initArgs?: number
+  /** The index in `params` of a parameter that repeats zero or more times (per-row or init). */
+  readonly variadic?: number
+  /** Text of the signature in error messages; derived from the params when absent. */
   readonly description?: string
+  /** The return type as DESCRIBE FUNCTION shows it. */
+  readonly returns?: ParamType
+  /** What this overload does (DESCRIBE FUNCTION). */
+  readonly doc?: string
+  /** Parameter names for DESCRIBE FUNCTION. */
+  readonly paramNames?: readonly string[]
+  readonly paramDocs?: readonly string[]
   readonly make: (ctx: UdafContext) => UdafImpl
 }
 
-export interface UdafSpec {
+export interface UdafSpec extends FunctionMeta {
   /** The name as ksqlDB writes it in messages. */
   readonly name: string
-  readonly description?: string
   readonly signatures: readonly UdafSignature[]
 }
 
@@ -100,8 +118,12 @@ export function udafFunction(spec: UdafSpec): UdafFunction {
   const signatures: Signature[] = spec.signatures.map((s) => {
     const sig: Signature = {
       params: s.params,
-      returns: () => T.BOOLEAN,
+      returns: s.returns ?? (() => T.BOOLEAN),
+      ...(s.variadic === undefined ? {} : { variadic: true, variadicIndex: s.variadic }),
       ...(s.description === undefined ? {} : { description: s.description }),
+      ...(s.doc === undefined ? {} : { doc: s.doc }),
+      ...(s.paramNames === undefined ? {} : { paramNames: s.paramNames }),
+      ...(s.paramDocs === undefined ? {} : { paramDocs: s.paramDocs }),
     }
     bySig.set(sig, s)
     return sig
@@ -109,12 +131,18 @@ export function udafFunction(spec: UdafSpec): UdafFunction {
   const fspec: FunctionSpec = { name: spec.name, signatures }
   return {
     name: spec.name,
+    ...metaOf(spec),
+    category: spec.category ?? 'AGGREGATE',
+    variations: () => variationsOf(fspec),
     resolve(argTypes, args, config) {
       const m = resolveSignature(fspec, argTypes, undefined, args)
       const us = bySig.get(m.sig)
       if (us === undefined) throw new InternalError(`no UDAF signature for ${spec.name}`)
       const initCount = us.initArgs ?? 0
-      const argCount = argTypes.length - initCount
+      const rowParams = us.params.length - initCount
+      // A variadic init parameter takes every argument after the per-row ones.
+      const argCount =
+        us.variadic !== undefined && us.variadic >= rowParams ? rowParams : argTypes.length - initCount
       const types: Type[] = []
       for (let i = 0; i < argCount; i++) {
         const t = m.paramTypes[i] ?? argTypes[i] ?? null
@@ -126,7 +154,16 @@ export function udafFunction(spec: UdafSpec): UdafFunction {
         types.push(t)
       }
       const init = readInitArgs(spec.name, argTypes, args, argCount)
-      const impl = us.make({ argTypes, types, init, config: config ?? {} })
+      const initTypes = m.paramTypes.slice(argCount)
+      const impl = us.make({
+        argTypes,
+        types,
+        init,
+        initTypes,
+        ...(us.returns === undefined ? {} : { returnType: m.returnType }),
+        bindings: m.bindings,
+        config: config ?? {},
+      })
       return finish(impl, argCount, argTypes, types)
     },
   }

@@ -189,6 +189,12 @@ export class EmbeddedBackend implements TopicBackend {
     await this.#storage.deleteTopic(name)
   }
 
+  async truncate(topic: string, partition: number, to: number): Promise<void> {
+    const log = this.#topic(topic).logs[partition]
+    if (log === undefined) throw new TopicBackendError('INVALID', `Topic ${topic} has no partition ${partition}`)
+    await log.truncate(to)
+  }
+
   async produce(topic: string, records: readonly OutRecord[]): Promise<readonly RecordRef[]> {
     const t = this.#topic(topic)
     const logs = t.logs

@@ -16,13 +16,15 @@ export interface PartitionLog {
   append(records: InRecord[]): Promise<void>
   /** Up to `max` records from `from`, never past `endOffset`; sync when held in memory. */
   read(from: number, max: number): InRecord[] | Promise<InRecord[]>
+  /** Removes the records from offset `to` on (see TopicBackend.truncate). */
+  truncate(to: number): Promise<void>
   /** Waits for pending writes, then releases files. */
   close(): Promise<void>
 }
 
 /** The whole partition in memory: for tests and the QTT runner. */
 export class MemoryPartitionLog implements PartitionLog {
-  readonly #chunks = new RecordChunks()
+  #chunks = new RecordChunks()
   readonly #onVisible: () => void
 
   constructor(onVisible: () => void) {
@@ -45,6 +47,15 @@ export class MemoryPartitionLog implements PartitionLog {
 
   read(from: number, max: number): InRecord[] {
     return this.#chunks.read(from, max)
+  }
+
+  truncate(to: number): Promise<void> {
+    if (to < this.#chunks.end) {
+      const kept = this.#chunks.read(this.#chunks.start, to - this.#chunks.start)
+      this.#chunks = new RecordChunks(this.#chunks.start)
+      this.#chunks.append(kept)
+    }
+    return Promise.resolve()
   }
 
   close(): Promise<void> {

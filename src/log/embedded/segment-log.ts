@@ -1,4 +1,4 @@
-import { type FileHandle, mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type InRecord, TopicBackendError } from '../topic-backend.js'
 import type { PartitionLog } from './partition-log.js'
@@ -132,7 +132,7 @@ export class SegmentPartitionLog implements PartitionLog {
   readonly #fsync: boolean
   readonly #onVisible: () => void
   readonly #segments: Segment[]
-  readonly #tail: FrameCache
+  #tail: FrameCache
   #next: number
   #end: number
   #queue: WriteItem[] = []
@@ -309,6 +309,66 @@ export class SegmentPartitionLog implements PartitionLog {
     return seg.file
   }
 
+  /**
+   * Cuts the partition back to end at offset `to` (records from `to` on are removed): recovery of
+   * a query's exclusive sink after a crash. Waits for queued writes first. A cut inside a frame
+   * keeps the frame's earlier records (written again as a new frame).
+   */
+  async truncate(to: number): Promise<void> {
+    while (this.#writer !== null) await this.#writer
+    if (to >= this.#end) return
+    if (to < 0) throw new TopicBackendError('INVALID', `Cannot truncate ${this.#topic}-${this.#partition} to ${to}`)
+    const segIdx = this.#segmentOf(to)
+    const seg = this.#segments[segIdx]!
+    // Find the frame holding `to`.
+    let cut = 0
+    let keep: InRecord[] = []
+    if (seg.written > 0) {
+      const file = await this.#fileForRead(seg)
+      const buf = Buffer.allocUnsafe(seg.written)
+      const len = await readFully(file, buf, 0)
+      let p = indexLookup(seg, to)
+      for (;;) {
+        const h = peekFrame(buf, p, len)
+        if (h === null || p + h.length > len || h.baseOffset >= to) break
+        if (h.baseOffset + h.count > to) {
+          decodeFrame(buf, p, this.#topic, this.#partition, h.baseOffset, to - h.baseOffset, keep)
+          keep = keep.map((r) => ({ ...r, key: copy(r.key), value: copy(r.value) }))
+          break
+        }
+        p += h.length
+      }
+      cut = p
+    }
+    for (const later of this.#segments.splice(segIdx + 1)) {
+      const fh = later.file ?? (later.opening !== null ? await later.opening : null)
+      await fh?.close()
+      await rm(later.logPath, { force: true })
+      await rm(later.indexPath, { force: true })
+    }
+    const fh = seg.file ?? (seg.opening !== null ? await seg.opening : null)
+    seg.file = null
+    seg.opening = null
+    await fh?.close()
+    const w = await open(seg.logPath, 'r+')
+    await w.truncate(cut)
+    await w.close()
+    await rm(seg.indexPath, { force: true })
+    seg.size = cut
+    seg.written = cut
+    seg.indexSaved = false
+    let n = 0
+    while (n < seg.index.length && seg.index[n + 1]! < cut) n += 2
+    seg.index.length = n
+    seg.lastIndexedAt = n > 0 ? seg.index[n - 1]! : 0
+    seg.file = await open(seg.logPath, 'a+')
+    this.#next = this.#end = keep.length > 0 ? keep[0]!.offset : to
+    this.#tail = new FrameCache(this.#end)
+    this.#cursors.clear()
+    this.#chunk = null
+    if (keep.length > 0) await this.append(keep)
+  }
+
   read(from: number, max: number): InRecord[] | Promise<InRecord[]> {
     const end = this.#end
     if (from >= end || this.#closed) return []
@@ -429,6 +489,10 @@ export class SegmentPartitionLog implements PartitionLog {
       await fh?.close()
     }
   }
+}
+
+function copy(b: Uint8Array | null): Uint8Array | null {
+  return b === null ? null : new Uint8Array(b)
 }
 
 /** Position of the last indexed frame start at or before `offset`. */

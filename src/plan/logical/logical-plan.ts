@@ -36,6 +36,11 @@ export interface Join {
   readonly right: LogicalPlan
   /** Stream-stream joins: WITHIN (before, after) and the GRACE PERIOD if one was given. */
   readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
+  /**
+   * Foreign-key table-table join: the right key each left row joins, computed over the left input's
+   * columns. The left input is then keyed by the left table's key, which the result keeps.
+   */
+  readonly foreignKey?: Expr
   readonly columns: readonly PlanColumn[]
 }
 
@@ -95,6 +100,8 @@ export interface WindowSpec {
   readonly graceMs: number
   /** EMIT FINAL: one row per window, once it closes. */
   readonly emitFinal: boolean
+  /** RETENTION: how long the window store keeps a window (default: size + grace). */
+  readonly retentionMs?: number
 }
 
 /** Computes the output columns; key columns first. */

@@ -3,6 +3,7 @@ import type { ResolvedUdaf } from '../../functions/aggregate/udaf.js'
 import type { WindowSpec } from '../../plan/logical/logical-plan.js'
 import type { Row, Value } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
+import type { LoadedStateTable, StateTable, StateValue } from '../../state/state-store.js'
 import type { OperatorContext } from './context.js'
 
 /** One aggregate call: its function and the evaluators of its per-row arguments. */
@@ -17,6 +18,8 @@ interface Group {
   /** Windowed groups: the window's bounds. */
   start?: number
   end?: number
+  /** Windowed groups: the largest event time added (the row's timestamp under EMIT FINAL). */
+  ts?: number
 }
 
 /** A stable text for a group key (values of the value model), used as a map key. */
@@ -35,20 +38,32 @@ export function keyText(values: readonly Value[]): string {
  * change emits the affected group's new row (group keys, then aggregate results). A row whose
  * group key has a NULL is dropped and logged, as ksqlDB does.
  *
- * State lives in memory here; after a restart the query runner rebuilds it by replaying the
- * source up to the committed offsets (see PersistentQuery.init).
+ * State is in the query's state store (ctx.state): groups, table input rows and sessions in keyed
+ * tables (read through a cache), EMIT FINAL's open windows in loaded tables (it scans them), and
+ * the scalars below saved at each barrier and restored before the first record.
  */
 export class AggregateOperator implements Operator {
-  private readonly groups = new Map<string, Group>()
+  private readonly groups: StateTable<Group>
+  /** EMIT FINAL scans its open windows: then `groups` is this loaded table. */
+  private readonly loadedGroups: LoadedStateTable<Group> | undefined
   /** Table input: each input key's last row, as group key + argument values. */
-  private readonly previous = new Map<string, { group: string; args: Value[][] }>()
+  private readonly previous: StateTable<{ group: string; args: Value[][] }>
 
   /** Session windows per group key, ordered by start. */
-  private readonly sessions = new Map<string, Group[]>()
+  private readonly sessions: StateTable<Group[]>
+  private readonly loadedSessions: LoadedStateTable<Group[]> | undefined
+  /** The scalars below, as saved at the last barrier. */
+  private readonly scalars: StateValue<[number, number | null, number] | undefined>
+  private restored = false
   /** The largest event time seen (Kafka Streams' stream time), for the grace period. */
   private streamTime = Number.NEGATIVE_INFINITY
-  /** EMIT FINAL: the latest row of each open window, emitted once the window closes. */
-  private readonly pending = new Map<string, { close: number; change: Change }>()
+  /**
+   * EMIT FINAL (Kafka Streams' emit-on-window-close): the window close time of the last emission
+   * (undefined before the first), and the newest window start written to the window store, which
+   * bounds what the store still retains (start >= this - retention).
+   */
+  private lastEmitCloseTime: number | undefined
+  private windowStoreTime = Number.NEGATIVE_INFINITY
 
   constructor(
     private readonly keys: readonly Evaluator[],
@@ -58,9 +73,33 @@ export class AggregateOperator implements Operator {
     private readonly downstream: Operator,
     private readonly ctx: OperatorContext,
     private readonly window?: WindowSpec,
-  ) {}
+  ) {
+    const state = ctx.state
+    if (window?.emitFinal === true) {
+      this.loadedGroups = state.loadedTable<Group>('groups')
+      this.groups = this.loadedGroups
+      this.loadedSessions = state.loadedTable<Group[]>('sessions')
+      this.sessions = this.loadedSessions
+    } else {
+      this.groups = state.table<Group>('groups')
+      this.sessions = state.table<Group[]>('sessions')
+    }
+    this.previous = state.table('previous')
+    this.scalars = state.value('times', undefined)
+  }
+
+  /** Restores the stream time and EMIT FINAL's progress saved by an earlier run (once, before the first record). */
+  private restore(): void {
+    this.restored = true
+    const saved = this.scalars.get()
+    if (saved === undefined) return
+    this.streamTime = saved[0]
+    this.lastEmitCloseTime = saved[1] ?? undefined
+    this.windowStoreTime = saved[2]
+  }
 
   onChange(c: Change): void {
+    if (!this.restored) this.restore()
     if (this.window !== undefined) {
       this.onWindowed(c, this.window)
       return
@@ -70,8 +109,10 @@ export class AggregateOperator implements Operator {
       const key = this.groupKey(c)
       if (key === undefined) return
       const args = this.args(c.row)
-      const g = this.group(key)
+      const text = keyText(key)
+      const g = this.group(key, text)
       g.states = g.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
+      this.groups.set(text, g)
       this.emit(g, c)
       return
     }
@@ -88,6 +129,7 @@ export class AggregateOperator implements Operator {
           const undone = call.udaf.undo === undefined ? s : call.udaf.undo(s, prev.args[i] ?? [])
           return call.udaf.add(undone, args[i] ?? [])
         })
+        this.groups.set(prev.group, g)
         this.previous.set(inputKey, { group: prev.group, args })
         this.emit(g, c)
         return
@@ -100,6 +142,7 @@ export class AggregateOperator implements Operator {
           const undo = this.call(i).udaf.undo
           return undo === undefined ? s : undo(s, prev.args[i] ?? [])
         })
+        this.groups.set(prev.group, g)
         this.previous.delete(inputKey)
         this.emit(g, c)
       }
@@ -108,13 +151,18 @@ export class AggregateOperator implements Operator {
     const key = this.groupKey(c)
     if (key === undefined) return
     const args = this.args(c.row)
-    const g = this.group(key)
+    const text = keyText(key)
+    const g = this.group(key, text)
     g.states = g.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
-    this.previous.set(inputKey, { group: keyText(key), args })
+    this.groups.set(text, g)
+    this.previous.set(inputKey, { group: text, args })
     this.emit(g, c)
   }
 
   onControl(m: Control): void {
+    if (m.kind === 'Barrier' && this.restored) {
+      this.scalars.set([this.streamTime, this.lastEmitCloseTime ?? null, this.windowStoreTime])
+    }
     this.downstream.onControl(m)
   }
 
@@ -128,20 +176,28 @@ export class AggregateOperator implements Operator {
     if (c.tombstone) return
     const ts = c.ts
     if (ts > this.streamTime) this.streamTime = ts
-    if (w.emitFinal) this.emitClosed()
     const key = this.groupKey(c)
-    if (key === undefined) return
+    if (key === undefined) {
+      if (w.emitFinal) this.emitFinal(w, c)
+      return
+    }
     const args = this.args(c.row)
     const text = keyText(key)
     if (w.type === 'SESSION') {
       const gap = w.gapMs ?? 0
       if (ts + gap + w.graceMs < this.streamTime) {
         this.ctx.logError('Skipping record for expired session window', c)
+        if (w.emitFinal) this.emitFinal(w, c)
         return
       }
       const list = this.sessions.get(text) ?? []
-      // Closed sessions (end + gap + grace before stream time) no longer merge.
-      const live = list.filter((s) => (s.end ?? 0) + gap + w.graceMs >= this.streamTime)
+      // Closed sessions (end + gap + grace before stream time) no longer merge. Under EMIT FINAL
+      // a closed session stays until it is emitted (its end reaches the emission's close time).
+      const emittedBefore = this.lastEmitCloseTime ?? Number.NEGATIVE_INFINITY
+      const live = list.filter(
+        (s) =>
+          (s.end ?? 0) + gap + w.graceMs >= this.streamTime || (w.emitFinal && (s.end ?? 0) >= emittedBefore),
+      )
       const overlapping = live.filter((s) => (s.end ?? 0) + gap >= ts && (s.start ?? 0) - gap <= ts)
       let states = this.calls.map((call) => call.udaf.init())
       let start = ts
@@ -158,7 +214,8 @@ export class AggregateOperator implements Operator {
       rest.push(merged)
       rest.sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
       this.sessions.set(text, rest)
-      this.emit(merged, c)
+      if (w.emitFinal) this.emitFinal(w, c)
+      else this.emit(merged, c)
       return
     }
     const size = w.sizeMs ?? 0
@@ -175,30 +232,94 @@ export class AggregateOperator implements Operator {
       const gk = `${text}@${start}`
       let g = this.groups.get(gk)
       if (g === undefined) {
-        g = { key, states: this.calls.map((call) => call.udaf.init()), start, end }
+        g = { key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
         this.groups.set(gk, g)
       }
       const group = g
       group.states = group.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
-      this.emit(group, c)
+      group.ts = Math.max(group.ts ?? ts, ts)
+      this.groups.set(gk, group)
+      if (start > this.windowStoreTime) this.windowStoreTime = start
+      if (!w.emitFinal) this.emit(group, c)
     }
+    if (w.emitFinal) this.emitFinal(w, c)
   }
 
-  /** EMIT FINAL: emits the windows that closed (end + grace <= stream time), oldest first. */
-  private emitClosed(): void {
-    const closed = [...this.pending].filter(([, p]) => p.close <= this.streamTime)
-    closed.sort((a, b) => a[1].close - b[1].close)
-    for (const [k, p] of closed) {
-      this.pending.delete(k)
-      this.downstream.onChange(p.change)
+  /**
+   * EMIT FINAL, after each record (Kafka Streams' ON_WINDOW_CLOSE strategy as ksqlDB runs it):
+   * once the close time (stream time - grace, minus the gap for sessions) moves past the last
+   * emission's, the windows that closed since are emitted, ordered by window start (sessions: end)
+   * then key. A time window is emitted only while the window store still retains it (its start is
+   * at least the newest window start - retention), so a jump in stream time can skip windows, as in
+   * ksqlDB. Emitted time windows leave the state; sessions stay, so late records still merge into
+   * them (and are then dropped as too late).
+   */
+  private emitFinal(w: WindowSpec, c: Change): void {
+    const last = this.lastEmitCloseTime
+    if (w.type === 'SESSION') {
+      const closeTime = this.streamTime - w.graceMs - (w.gapMs ?? 0)
+      if (last !== undefined && last >= closeTime) return
+      const upper = closeTime - 1
+      const lower = Math.max(0, last ?? 0)
+      if (upper < 0 || upper < lower) return
+      const closed: Group[] = []
+      for (const list of this.loadedSessions?.values() ?? []) {
+        for (const s of list) {
+          const end = s.end ?? 0
+          if (end >= lower && end <= upper) closed.push(s)
+        }
+      }
+      closed.sort(
+        (a, b) => (a.end ?? 0) - (b.end ?? 0) || compareKeys(a.key, b.key) || (a.start ?? 0) - (b.start ?? 0),
+      )
+      for (const s of closed) this.emitWindow(s, c, s.end ?? c.ts)
+      this.lastEmitCloseTime = closeTime
+      return
     }
+    const size = w.sizeMs ?? 0
+    const advance = w.advanceMs ?? size
+    const closeTime = this.streamTime - w.graceMs
+    if (last !== undefined && last >= closeTime) return
+    const upper = closeTime - size
+    if (upper < 0) return
+    const lower = last === undefined ? 0 : Math.max(0, last - size) + 1
+    if (
+      last !== undefined &&
+      sameStarts(windowStarts(upper, size, advance), windowStarts(lower - 1, size, advance))
+    )
+      return
+    const retained = this.windowStoreTime - (w.retentionMs ?? size + w.graceMs)
+    const from = Math.max(lower, retained)
+    const closed: [string, Group][] = []
+    for (const [k, g] of this.loadedGroups ?? []) {
+      const start = g.start ?? 0
+      if (start < retained) this.groups.delete(k)
+      else if (start >= from && start <= upper) closed.push([k, g])
+    }
+    closed.sort(([, a], [, b]) => (a.start ?? 0) - (b.start ?? 0) || compareKeys(a.key, b.key))
+    for (const [k, g] of closed) {
+      this.groups.delete(k)
+      this.emitWindow(g, c, g.ts ?? c.ts)
+    }
+    this.lastEmitCloseTime = closeTime
+  }
+
+  /** EMIT FINAL: one window's final row, with the given timestamp. */
+  private emitWindow(g: Group, c: Change, ts: number): void {
+    const row: Row = [...g.key, ...g.states.map((s, i) => this.call(i).udaf.result(s))]
+    row.push(BigInt(g.start ?? 0), BigInt(g.end ?? 0))
+    this.downstream.onChange({
+      ...c,
+      row,
+      ts,
+      tombstone: false,
+      nullKey: false,
+      window: { start: g.start ?? 0, end: g.end ?? 0 },
+    })
   }
 
   private emitDelete(g: Group, c: Change): void {
-    if (this.window?.emitFinal === true) {
-      this.pending.delete(`${keyText(g.key)}@${g.start}`)
-      return
-    }
+    if (this.window?.emitFinal === true) return
     const row: Row = [...g.key, ...g.states.map(() => null), g.start ?? null, g.end ?? null].map((v) =>
       typeof v === 'number' ? BigInt(v) : v,
     )
@@ -268,8 +389,7 @@ export class AggregateOperator implements Operator {
     )
   }
 
-  private group(key: Value[]): Group {
-    const text = keyText(key)
+  private group(key: Value[], text: string): Group {
     let g = this.groups.get(text)
     if (g === undefined) {
       g = { key, states: this.calls.map((c) => c.udaf.init()) }
@@ -292,13 +412,46 @@ export class AggregateOperator implements Operator {
       nullKey: false,
       window: { start: g.start, end: g.end },
     }
-    const w = this.window
-    if (w?.emitFinal === true) {
-      const close = g.end + (w.type === 'SESSION' ? (w.gapMs ?? 0) : 0) + w.graceMs
-      this.pending.set(`${keyText(g.key)}@${g.start}`, { close, change: out })
-      this.emitClosed()
-      return
-    }
     this.downstream.onChange(out)
   }
+}
+
+/** The starts of the windows (size, advance) containing `ts`, as Kafka Streams' TimeWindows.windowsFor. */
+function windowStarts(ts: number, size: number, advance: number): number[] {
+  const out: number[] = []
+  let start = Math.max(0, ts - size + advance)
+  start -= start % advance
+  for (; start <= ts; start += advance) out.push(start)
+  return out
+}
+
+function sameStarts(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/**
+ * Orders group keys as a byte-ordered state store does with their serialized form: numbers as
+ * big-endian two's complement (non-negative ascending, then negative ascending), strings by code
+ * point, other values by their text.
+ */
+export function compareKeys(a: readonly Value[], b: readonly Value[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] ?? null
+    const y = b[i] ?? null
+    const c = compareKeyValue(x, y)
+    if (c !== 0) return c
+  }
+  return a.length - b.length
+}
+
+function compareKeyValue(x: Value, y: Value): number {
+  if ((typeof x === 'number' || typeof x === 'bigint') && (typeof y === 'number' || typeof y === 'bigint')) {
+    const xn = x < 0
+    const yn = y < 0
+    if (xn !== yn) return xn ? 1 : -1
+    return x < y ? -1 : x > y ? 1 : 0
+  }
+  const xs = typeof x === 'string' ? x : keyText([x])
+  const ys = typeof y === 'string' ? y : keyText([y])
+  return xs < ys ? -1 : xs > ys ? 1 : 0
 }

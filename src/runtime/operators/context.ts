@@ -1,9 +1,12 @@
 import type { FunctionRegistry } from '../../functions/registry.js'
+import type { StateStore } from '../../state/state-store.js'
 
 /** What operators get from the query that runs them. */
 export interface OperatorContext {
   readonly queryId: string
   readonly functions: FunctionRegistry
+  /** Where operators keep their state (declared in their constructors). */
+  readonly state: StateStore
   /** Reports a record that could not be processed (processing log); the query continues. */
   logError(message: string, where: RecordPosition): void
   /** The record being processed (set by the source operator): where expression errors happened. */

@@ -1,5 +1,6 @@
 import type { Evaluator } from '../../expr/compile.js'
 import type { Row } from '../../types/values.js'
+import type { StateTable } from '../../state/state-store.js'
 import type { Change, Control, Operator } from '../messages.js'
 import type { OperatorContext } from './context.js'
 import { keyText } from './join.js'
@@ -20,7 +21,7 @@ export class FilterOperator implements Operator {
      * Keys whose last row passed (a table filter over a join): a row that does not match deletes
      * its key only when the key's previous row was emitted, as KTableFilter with old values does.
      */
-    private readonly emitted?: Set<string>,
+    private readonly emitted?: StateTable<boolean>,
   ) {}
 
   onChange(c: Change): void {
@@ -39,7 +40,7 @@ export class FilterOperator implements Operator {
     const emitted = this.emitted
     if (emitted !== undefined) {
       const k = keyText(c.row.slice(0, this.keyCount), undefined)
-      if (ok) emitted.add(k)
+      if (ok) emitted.set(k, true)
       else if (!emitted.delete(k)) return
     }
     if (ok) this.downstream.onChange(c)

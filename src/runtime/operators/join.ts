@@ -1,5 +1,6 @@
 import { Decimal } from '../../types/decimal.js'
 import type { Row, Value } from '../../types/values.js'
+import type { LoadedStateTable, StateStore, StateTable, StateValue } from '../../state/state-store.js'
 import type { Change, Control, Operator } from '../messages.js'
 
 export type JoinType = 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
@@ -67,12 +68,17 @@ abstract class JoinBase {
   ) {
     this.left = new Port(
       (c) => this.onSide(c, true),
-      (m) => this.downstream.onControl(m),
+      (m) => this.control(m),
     )
     this.right = new Port((c) => this.onSide(c, false), undefined)
   }
 
   protected abstract onSide(c: Change, isLeft: boolean): void
+
+  /** A control message (from the left input: one per barrier). */
+  protected control(m: Control): void {
+    this.downstream.onControl(m)
+  }
 
   /** Emits a joined row (either side may be missing). */
   protected emit(
@@ -132,10 +138,16 @@ const LEGACY_GRACE_MS = 24 * 60 * 60 * 1000
  * (no spurious left/outer results) and are emitted then, unless a match arrives first.
  */
 export class StreamStreamJoinOperator extends JoinBase {
-  private readonly stores: [Map<string, Buffered[]>, Map<string, Buffered[]>] = [new Map(), new Map()]
-  private readonly observed: [number, number] = [-1, -1]
+  /** Each side's window store: in memory as a whole (expiry scans it), bounded by the retention. */
+  private readonly stores: [LoadedStateTable<Buffered[]>, LoadedStateTable<Buffered[]>]
+  private observed: [number, number] = [-1, -1]
   private streamTime = -1
-  private readonly outer: OuterEntry[] = []
+  private outer: OuterEntry[] = []
+  /** The scalars and the outer store, saved at each barrier, restored before the first record. */
+  private readonly saved: StateValue<
+    { observed: [number, number]; streamTime: number; puts: number; outer: OuterEntry[] } | undefined
+  >
+  private restored = false
   private readonly retention: number
   private readonly grace: number
   private readonly spuriousFix: boolean
@@ -149,14 +161,35 @@ export class StreamStreamJoinOperator extends JoinBase {
     private readonly afterMs: number,
     graceMs: number | undefined,
     downstream: Operator,
+    state: StateStore,
   ) {
     super(type, leftWidth, rightWidth, downstream)
+    this.stores = [state.loadedTable('left'), state.loadedTable('right')]
+    this.saved = state.value('times', undefined)
     this.spuriousFix = graceMs !== undefined
     this.grace = graceMs ?? Math.max(LEGACY_GRACE_MS - 2 * beforeMs, 0)
     this.retention = beforeMs + afterMs + this.grace
   }
 
+  protected override control(m: Control): void {
+    if (m.kind === 'Barrier' && this.restored) {
+      this.saved.set({ observed: this.observed, streamTime: this.streamTime, puts: this.puts, outer: this.outer })
+    }
+    super.control(m)
+  }
+
+  private restore(): void {
+    this.restored = true
+    const s = this.saved.get()
+    if (s === undefined) return
+    this.observed = s.observed
+    this.streamTime = s.streamTime
+    this.puts = s.puts
+    this.outer = s.outer
+  }
+
   protected onSide(c: Change, isLeft: boolean): void {
+    if (!this.restored) this.restore()
     const key = c.row[0] ?? null
     if (key === null || c.tombstone) return
     const ts = c.ts
@@ -202,14 +235,11 @@ export class StreamStreamJoinOperator extends JoinBase {
     const cutoff = this.observed[side] - this.retention
     if (ts <= cutoff) return
     const store = this.stores[side]
-    let list = store.get(kt)
-    if (list === undefined) {
-      list = []
-      store.set(kt, list)
-    }
+    const list = store.get(kt) ?? []
     let i = list.length
     while (i > 0 && (list[i - 1] as Buffered).ts > ts) i--
     list.splice(i, 0, { ts, row })
+    store.set(kt, list)
     // Expire old entries now and then.
     if (++this.puts % 1024 === 0) this.expire()
     else if (list.length > 0 && (list[0] as Buffered).ts <= cutoff) {
@@ -220,9 +250,12 @@ export class StreamStreamJoinOperator extends JoinBase {
   private expire(): void {
     for (const side of [0, 1] as const) {
       const cutoff = this.observed[side] - this.retention
-      for (const [k, list] of this.stores[side]) {
+      const store = this.stores[side]
+      for (const [k, list] of store) {
+        if (list.length > 0 && (list[0] as Buffered).ts > cutoff) continue
         while (list.length > 0 && (list[0] as Buffered).ts <= cutoff) list.shift()
-        if (list.length === 0) this.stores[side].delete(k)
+        if (list.length === 0) store.delete(k)
+        else store.set(k, list)
       }
     }
   }
@@ -272,7 +305,12 @@ function compareOuter(a: OuterEntry, b: OuterEntry): number {
  * each stream record looks up its key's current row: joined, or (LEFT) padded with nulls.
  */
 export class StreamTableJoinOperator extends JoinBase {
-  private readonly table = new Map<string, Row>()
+  private readonly table: StateTable<Row>
+
+  constructor(type: JoinType, leftWidth: number, rightWidth: number, downstream: Operator, state: StateStore) {
+    super(type, leftWidth, rightWidth, downstream)
+    this.table = state.table('table')
+  }
 
   protected onSide(c: Change, isLeft: boolean): void {
     const key = c.row[0] ?? null
@@ -305,7 +343,12 @@ interface TableRow {
  * delete when the join no longer has a row for that key.
  */
 export class TableTableJoinOperator extends JoinBase {
-  private readonly rows: [Map<string, TableRow>, Map<string, TableRow>] = [new Map(), new Map()]
+  private readonly rows: [StateTable<TableRow>, StateTable<TableRow>]
+
+  constructor(type: JoinType, leftWidth: number, rightWidth: number, downstream: Operator, state: StateStore) {
+    super(type, leftWidth, rightWidth, downstream)
+    this.rows = [state.table('left'), state.table('right')]
+  }
 
   protected onSide(c: Change, isLeft: boolean): void {
     const key = c.row[0] ?? null

@@ -1,0 +1,52 @@
+import type { LevelStateStore } from '../state/level-store.js'
+import type { KeyCodec } from '../state/key-codec.js'
+import { prefixUpperBound } from '../state/key-codec.js'
+import type { StateTable } from '../state/state-store.js'
+import type { Value } from '../types/values.js'
+import type { Materialization, MaterializedRow, ScanOptions } from './materialization.js'
+import { hexKey } from './operators/materialize.js'
+
+/**
+ * Pull queries over a CTAS table read the query's own LevelDB (the rows MaterializeOperator
+ * keeps): key lookups and key ranges are LevelDB range reads in key order, forwards or backwards,
+ * with no sort and no topic replay. They see the last commit (at most the commit interval old;
+ * `runUntilIdle` commits before it returns).
+ */
+export class StoreMaterialization implements Materialization {
+  constructor(
+    private readonly store: LevelStateStore,
+    private readonly rows: StateTable<MaterializedRow>,
+    readonly keyCodec: KeyCodec,
+  ) {}
+
+  async *scan(options: ScanOptions = {}): AsyncGenerator<MaterializedRow> {
+    const range: { gte?: string; gt?: string; lte?: string; lt?: string; reverse?: boolean } = {}
+    if (options.from !== undefined) {
+      if (options.fromInclusive === false) range.gt = hexKey(options.from)
+      else range.gte = hexKey(options.from)
+    }
+    if (options.to !== undefined) {
+      if (options.toInclusive === true) range.lte = hexKey(options.to)
+      else range.lt = hexKey(options.to)
+    }
+    if (options.reverse === true) range.reverse = true
+    for await (const [, row] of this.store.iterate(this.rows, range)) yield row
+  }
+
+  async get(key: readonly Value[]): Promise<readonly MaterializedRow[]> {
+    const out: MaterializedRow[] = []
+    if (!this.keyCodec.windowed) {
+      const hit = this.store.committedValue(this.rows, hexKey(this.keyCodec.encode(key)))
+      return hit === undefined ? out : [await hit]
+    }
+    const prefix = this.keyCodec.encodePrefix(key)
+    const upper = prefixUpperBound(prefix)
+    for await (const [, row] of this.store.iterate(this.rows, {
+      gte: hexKey(prefix),
+      ...(upper !== undefined ? { lt: hexKey(upper) } : {}),
+    })) {
+      out.push(row)
+    }
+    return out
+  }
+}
