@@ -35,4 +35,6 @@ for (let run = 0; run < RUNS; run++) {
 }
 console.log(`stateless filter+project CSAS      ${rate(median(stateless))}`)
 console.log(`windowed COUNT/SUM CTAS (LevelDB)  ${rate(median(agg))}   (${out} changelog records out)`)
-console.log(`ratio aggregate / stateless        ${(median(agg) / median(stateless)).toFixed(2)}  (target ≥ 150 K rec/s)`)
+console.log(
+  `ratio aggregate / stateless        ${(median(agg) / median(stateless)).toFixed(2)}  (target ≥ 150 K rec/s)`,
+)

@@ -91,7 +91,8 @@ export async function runQuery(
       await backend.createTopic(name, { partitions: 1 })
     }
     for (const [name, records] of topics) {
-      for (let i = 0; i < records.length; i += 20_000) await backend.produce(name, records.slice(i, i + 20_000))
+      for (let i = 0; i < records.length; i += 20_000)
+        await backend.produce(name, records.slice(i, i + 20_000))
     }
     const engine = await Engine.create({
       backend,
@@ -103,7 +104,8 @@ export async function runQuery(
     if (later !== undefined) {
       await engine.runUntilIdle()
       for (const [name, records] of later) {
-        for (let i = 0; i < records.length; i += 20_000) await backend.produce(name, records.slice(i, i + 20_000))
+        for (let i = 0; i < records.length; i += 20_000)
+          await backend.produce(name, records.slice(i, i + 20_000))
       }
     }
     gc()

@@ -72,7 +72,7 @@ const ctx: ExprContext = {
 
 const BASELINE = 'S'
 const EXPRESSIONS: readonly [family: string, sql: string][] = [
-  ['string', "UCASE(TRIM(S))"],
+  ['string', 'UCASE(TRIM(S))'],
   ['string', "CONCAT(SUBSTRING(S, 3, 8), '-', LPAD(CAST(I AS STRING), 4, '0'))"],
   ['string', "REGEXP_REPLACE(S, '[0-9]+', '#')"],
   ['string', "SPLIT(TRIM(S), ' ')[2]"],
@@ -123,7 +123,9 @@ for (const [family, sql] of EXPRESSIONS) {
   const list = byFamily.get(family) ?? []
   list.push(rate)
   byFamily.set(family, list)
-  console.log(`${family.padEnd(8)} ${sql.padEnd(78)} ${fmt(rate).padStart(11)}  ratio ${(rate / base).toFixed(3)}`)
+  console.log(
+    `${family.padEnd(8)} ${sql.padEnd(78)} ${fmt(rate).padStart(11)}  ratio ${(rate / base).toFixed(3)}`,
+  )
 }
 console.log('median per family (evaluations/s, ratio to baseline):')
 for (const [family, list] of byFamily) {

@@ -44,4 +44,6 @@ for (let run = 0; run < RUNS; run++) {
 }
 console.log(`stateless filter+project CSAS       ${rate(median(stateless))}`)
 console.log(`stream-table join CSAS (LevelDB)    ${rate(median(joined))}   (${out} records out)`)
-console.log(`ratio join / stateless              ${(median(joined) / median(stateless)).toFixed(2)}  (target ≥ 200 K rec/s)`)
+console.log(
+  `ratio join / stateless              ${(median(joined) / median(stateless)).toFixed(2)}  (target ≥ 200 K rec/s)`,
+)

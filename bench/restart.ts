@@ -35,7 +35,9 @@ try {
   }
   await first.runUntilIdle()
   await first.close()
-  console.log(`restart bench: GROUP BY state of ${K} keys built in ${((performance.now() - build0) / 1000).toFixed(1)} s; ${RUNS} restarts`)
+  console.log(
+    `restart bench: GROUP BY state of ${K} keys built in ${((performance.now() - build0) / 1000).toFixed(1)} s; ${RUNS} restarts`,
+  )
 
   const total: number[] = []
   const opening: number[] = []
@@ -45,7 +47,11 @@ try {
     const t1 = performance.now()
     const before = (await engine.backend.describeTopic('PER_USER')).partitions[0]!.endOffset
     await engine.backend.produce('events', [
-      { key: null, value: enc.encode(`{"USER_ID":"user-${run * 7919 % K}","N":1}`), timestamp: 1_800_000_000_000 + run },
+      {
+        key: null,
+        value: enc.encode(`{"USER_ID":"user-${(run * 7919) % K}","N":1}`),
+        timestamp: 1_800_000_000_000 + run,
+      },
     ])
     await engine.runUntilIdle()
     const t2 = performance.now()
@@ -56,7 +62,9 @@ try {
     total.push(t2 - t0)
   }
   console.log(`Engine.open (catalog, topics, LevelDB state)  ${median(opening).toFixed(0).padStart(6)} ms`)
-  console.log(`open → first new record processed           ${median(total).toFixed(0).padStart(6)} ms  (target ≤ 1000 ms)`)
+  console.log(
+    `open → first new record processed           ${median(total).toFixed(0).padStart(6)} ms  (target ≤ 1000 ms)`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -19,7 +19,15 @@ export function registerReplCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'where topics, tables and queries are kept', '.eddy')
     .option('-e, --execute <sql>', 'run these statements, print their results and exit')
     .option('--output <format>', 'TABULAR or JSON', 'TABULAR')
-    .action(async (opts: ReplOptions) => {
+    // `eddy frobnicate` lands here as the default command: name it as an unknown command.
+    .allowExcessArguments(true)
+    .action(async (opts: ReplOptions, command: Command) => {
+      const stray = command.args[0]
+      if (stray !== undefined) {
+        ctx.err(`error: unknown command '${stray}' (see eddy --help)\n`)
+        ctx.exitCode = 1
+        return
+      }
       const output = (opts.output ?? 'TABULAR').toUpperCase()
       if (output !== 'TABULAR' && output !== 'JSON') {
         ctx.err(`eddy: --output must be TABULAR or JSON, got '${opts.output}'\n`)

@@ -94,8 +94,10 @@ export default {
       aggregate: 'STRUCT<TOTAL DOUBLE, WEIGHT BIGINT>',
       description: 'The average of the values weighted by the second argument (NULLs skipped).',
       init: () => ({ TOTAL: 0, WEIGHT: 0n }),
-      add: (s, v, w) => (v === null || w === null ? s : { TOTAL: s.TOTAL + v * w, WEIGHT: s.WEIGHT + BigInt(w) }),
-      undo: (s, v, w) => (v === null || w === null ? s : { TOTAL: s.TOTAL - v * w, WEIGHT: s.WEIGHT - BigInt(w) }),
+      add: (s, v, w) =>
+        v === null || w === null ? s : { TOTAL: s.TOTAL + v * w, WEIGHT: s.WEIGHT + BigInt(w) },
+      undo: (s, v, w) =>
+        v === null || w === null ? s : { TOTAL: s.TOTAL - v * w, WEIGHT: s.WEIGHT - BigInt(w) },
       merge: (a, b) => ({ TOTAL: a.TOTAL + b.TOTAL, WEIGHT: a.WEIGHT + b.WEIGHT }),
       result: (s) => (s.WEIGHT === 0n ? null : s.TOTAL / Number(s.WEIGHT)),
     },

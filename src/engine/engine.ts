@@ -151,7 +151,10 @@ export class Engine implements EngineApi {
         this.operatorContext(plan.queryId, true),
         this.groupId(plan.queryId),
         this.offsetReset(),
-        { exclusiveSink: snap.queries.filter((p) => p.physicalPlan.topicName === plan.physicalPlan.topicName).length === 1 },
+        {
+          exclusiveSink:
+            snap.queries.filter((p) => p.physicalPlan.topicName === plan.physicalPlan.topicName).length === 1,
+        },
       )
       await this.startQuery(q)
     }
@@ -211,7 +214,12 @@ export class Engine implements EngineApi {
   /** Runs one parsed statement (see `execute`). */
   async executeStatement(stmt: Statement, text: string): Promise<StatementResult> {
     const done = (message: string): StatementResult => ({ kind: 'CommandStatus', statement: text, message })
-    const ctx = { catalog: this.catalog, backend: this.backend, properties: this.properties, functions: this.functions }
+    const ctx = {
+      catalog: this.catalog,
+      backend: this.backend,
+      properties: this.properties,
+      functions: this.functions,
+    }
     switch (stmt.kind) {
       case 'CreateStream':
       case 'CreateTable': {

@@ -152,7 +152,8 @@ export async function listing(
       return list('sourceDescriptionList', ['Name', 'Field', 'Type'], rows)
     }
     case 'DescribeFunction':
-      if (ctx.functions === undefined) throw new SqlPlanError('DESCRIBE FUNCTION needs the function registry.')
+      if (ctx.functions === undefined)
+        throw new SqlPlanError('DESCRIBE FUNCTION needs the function registry.')
       return describeFunction(ctx.functions, stmt.name, statement)
     case 'Show':
       break
@@ -233,7 +234,8 @@ export async function listing(
         ctx.properties.listing().map((p) => [p.name, p.scope, p.level, p.value]),
       )
     case 'FUNCTIONS':
-      if (ctx.functions === undefined) throw new SqlPlanError('SHOW FUNCTIONS needs the function registry.', stmt.span)
+      if (ctx.functions === undefined)
+        throw new SqlPlanError('SHOW FUNCTIONS needs the function registry.', stmt.span)
       return functionList(ctx.functions, statement)
     case 'CONNECTORS':
     case 'CONNECTOR_PLUGINS':

@@ -407,7 +407,9 @@ export function paramTypeToString(p: ParamType): string {
 }
 
 /** The index of a signature's repeating parameter, or -1. */
-export function variadicIndexOf(sig: Pick<Signature<unknown>, 'variadic' | 'variadicIndex' | 'params'>): number {
+export function variadicIndexOf(
+  sig: Pick<Signature<unknown>, 'variadic' | 'variadicIndex' | 'params'>,
+): number {
   if (sig.variadic !== true) return -1
   return sig.variadicIndex ?? sig.params.length - 1
 }

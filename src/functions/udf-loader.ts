@@ -257,7 +257,9 @@ export function resultCoercer(t: Type): Coerce {
       return (v) => {
         if (v == null) return null
         const n = typeof v === 'bigint' ? Number(v) : v
-        return typeof n === 'number' && Number.isInteger(n) && n >= INT_MIN && n <= INT_MAX ? n : mismatch(v, t)
+        return typeof n === 'number' && Number.isInteger(n) && n >= INT_MIN && n <= INT_MAX
+          ? n
+          : mismatch(v, t)
       }
     case 'BIGINT':
       return (v) => {
@@ -413,7 +415,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 function fingerprintOf(def: UdfDefinition): string {
   const parts: string[] = [String(def.kind ?? 'scalar'), String(def.description ?? '')]
   const d = def as unknown as Record<string, unknown>
-  for (const k of ['fn', 'create', 'init', 'add', 'undo', 'merge', 'result', 'strict']) parts.push(String(d[k]))
+  for (const k of ['fn', 'create', 'init', 'add', 'undo', 'merge', 'result', 'strict'])
+    parts.push(String(d[k]))
   return parts.join('\u0000')
 }
 
@@ -553,7 +556,11 @@ function isStrict(o: Overload): boolean {
 }
 
 /** A scalar overload's implementation at one call site: the slot's current code, result converted. */
-function scalarImpl(slot: Slot, paramTypes: readonly (Type | null)[], returnType: Type): (...a: Value[]) => Value {
+function scalarImpl(
+  slot: Slot,
+  paramTypes: readonly (Type | null)[],
+  returnType: Type,
+): (...a: Value[]) => Value {
   const info = callInfo(paramTypes, returnType)
   const coerce = resultCoercer(returnType)
   let version = slot.version
@@ -589,7 +596,8 @@ function tableImpl(
     if (strict) for (const a of args) if (a === null) return []
     const rows = code(...args)
     if (rows == null) return []
-    if (!Array.isArray(rows)) throw new Error(`returned ${typeName(rows)}: a table function returns an array of rows`)
+    if (!Array.isArray(rows))
+      throw new Error(`returned ${typeName(rows)}: a table function returns an array of rows`)
     return rows.map(coerce)
   }
 }
@@ -598,7 +606,8 @@ function aggregator(o: Overload, init: readonly SqlValue[], info: CallInfo): Agg
   const d = o.def as AggregateDefinition
   if (typeof d.create === 'function') {
     const a = d.create(init, info)
-    if (typeof a !== 'object' || a === null) throw new Error(`create() of ${o.name} did not return an aggregator`)
+    if (typeof a !== 'object' || a === null)
+      throw new Error(`create() of ${o.name} did not return an aggregator`)
     for (const m of ['init', 'add', 'merge', 'result'] as const) {
       if (typeof a[m] !== 'function') throw new Error(`the aggregator of ${o.name} has no ${m}()`)
     }
@@ -609,7 +618,8 @@ function aggregator(o: Overload, init: readonly SqlValue[], info: CallInfo): Agg
 
 /** A top-level-only conversion for states (cheap: containers are taken as they are). */
 function stateCoercer(t: Type): Coerce {
-  if (t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'STRUCT') return (v) => (v === undefined ? null : (v as Value))
+  if (t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'STRUCT')
+    return (v) => (v === undefined ? null : (v as Value))
   return resultCoercer(t)
 }
 
@@ -627,7 +637,9 @@ function udafImpl(
   const o = slot.overload
   const returnType = ctx.returnType ?? T.STRING
   const aggregateType =
-    o.aggregate === undefined ? returnType : (instantiate(o.aggregate, new Map(ctx.bindings), null) ?? returnType)
+    o.aggregate === undefined
+      ? returnType
+      : (instantiate(o.aggregate, new Map(ctx.bindings), null) ?? returnType)
   const argCount = ctx.types.length
   const init = ctx.init.map((v, i) => {
     const from = ctx.argTypes[argCount + i] ?? null
@@ -651,7 +663,9 @@ function udafImpl(
     try {
       return f()
     } catch (e) {
-      throw new Error(`Error calling ${name}.${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e })
+      throw new Error(`Error calling ${name}.${what}: ${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      })
     }
   }
   const impl: UdafImpl = {
@@ -675,7 +689,11 @@ function udafImpl(
 }
 
 /** Registers one function (all overloads of a name) in `registry`, dispatching through `slots`. */
-function registerFunction(registry: FunctionRegistry, overloads: readonly Overload[], slots: ReadonlyMap<string, Slot>) {
+function registerFunction(
+  registry: FunctionRegistry,
+  overloads: readonly Overload[],
+  slots: ReadonlyMap<string, Slot>,
+) {
   const first = overloads[0] as Overload
   const overview = overloads.find((o) => o.def.overview !== undefined)?.def.overview ?? first.def.description
   const meta = {
@@ -791,7 +809,9 @@ export function moduleFiles(path: string): string[] {
     if (MODULE_EXTENSIONS.has(ext)) files.push(full)
     else if ((ext === '.ts' || ext === '.mts') && !n.endsWith('.d.ts')) {
       const stem = basename(n, ext)
-      if (!names.some((m) => m !== n && basename(m, extname(m)) === stem && MODULE_EXTENSIONS.has(extname(m)))) {
+      if (
+        !names.some((m) => m !== n && basename(m, extname(m)) === stem && MODULE_EXTENSIONS.has(extname(m)))
+      ) {
         throw typeScriptError(full)
       }
     }

@@ -63,7 +63,13 @@ const testUdf: readonly ScalarDefinition[] = [
   constant(['BIGINT', 'STRING'], 'doStuffLongString'),
   constant(['BIGINT', 'BIGINT', 'STRING'], 'doStuffLongLongString'),
   constant(['BIGINT...'], 'doStuffLongVarargs'),
-  { name: 'test_udf', params: [STRUCT_A], returns: 'STRING', strict: true, fn: (s) => (s as Struct).A ?? null },
+  {
+    name: 'test_udf',
+    params: [STRUCT_A],
+    returns: 'STRING',
+    strict: true,
+    fn: (s) => (s as Struct).A ?? null,
+  },
   { name: 'test_udf', params: [], returns: STRUCT_A, fn: () => ({ A: 'foo' }) },
   {
     name: 'test_udf',
@@ -198,7 +204,14 @@ const testUdtf: readonly TableDefinition[] = [
   one('BOOLEAN'),
   one('STRING'),
   // listBigDecimalReturnWithSchemaProvider: DECIMAL(30, 10).
-  { kind: 'table', name: 'test_udtf', params: ['DECIMAL'], returns: 'DECIMAL(30, 10)', strict: true, fn: (x) => [x] },
+  {
+    kind: 'table',
+    name: 'test_udtf',
+    params: ['DECIMAL'],
+    returns: 'DECIMAL(30, 10)',
+    strict: true,
+    fn: (x) => [x],
+  },
   one(STRUCT_A),
 ]
 

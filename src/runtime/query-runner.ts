@@ -150,10 +150,24 @@ export class PersistentQuery {
         this.sinkEnds.set(p.partition, p.endOffset)
       }
     }
+    await this.initOffsets()
+    if (this.durable === undefined) return
+    // A first commit before any record: where the sink ended when the query started, so output
+    // produced before a crash that precedes the next commit is cut on restart too.
+    for (const t of this.sourceTopics) {
+      for (const o of await this.backend.committedOffsets(this.group, t)) {
+        this.positions.set(`${o.topic}\u0000${o.partition}`, o)
+      }
+    }
+    const sinkEnds = [...this.sinkEnds].map(([partition, offset]) => ({ partition, offset }))
+    await this.durable.commit(this.durable.snapshot(), { offsets: [...this.positions.values()], sinkEnds })
+  }
+
+  /** Offsets of a query without a commit in its store: resume the group's, or start at the reset position. */
+  private async initOffsets(): Promise<void> {
     const committed = new Map<string, readonly TopicPartitionOffset[]>()
     for (const t of this.sourceTopics) committed.set(t, await this.backend.committedOffsets(this.group, t))
     if ([...committed.values()].some((c) => c.length > 0)) {
-      for (const c of committed.values()) for (const o of c) this.positions.set(`${o.topic}\u0000${o.partition}`, o)
       await this.rebuildState(committed)
       return
     }

@@ -78,7 +78,11 @@ export class LevelStateStore implements StateStore {
   }
 
   table<V>(name: string): StateTable<V> {
-    const t = new CachedTable<V>(this.prefix(name), (k) => this.read(k), () => this.empty)
+    const t = new CachedTable<V>(
+      this.prefix(name),
+      (k) => this.read(k),
+      () => this.empty,
+    )
     this.tables.push(t)
     return t
   }

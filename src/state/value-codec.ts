@@ -72,7 +72,9 @@ function encodeText(v: unknown): string {
     case 'string':
       return JSON.stringify(v)
     case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0) ? String(v) : `{${T}:"f","v":"${Object.is(v, -0) ? '-0' : v}"}`
+      return Number.isFinite(v) && !Object.is(v, -0)
+        ? String(v)
+        : `{${T}:"f","v":"${Object.is(v, -0) ? '-0' : v}"}`
     case 'boolean':
       return v ? 'true' : 'false'
     case 'bigint':
@@ -109,5 +111,8 @@ export function encodeState(value: unknown): Uint8Array {
 }
 
 export function decodeState<V>(bytes: Uint8Array): V {
-  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), reviver) as V
+  return JSON.parse(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    reviver,
+  ) as V
 }

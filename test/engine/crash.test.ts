@@ -21,7 +21,12 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
-function start(dir: string): { child: ChildProcess; ready: Promise<void>; exit: Promise<number | null>; out: () => string } {
+function start(dir: string): {
+  child: ChildProcess
+  ready: Promise<void>
+  exit: Promise<number | null>
+  out: () => string
+} {
   const child = spawn(process.execPath, [WORKER, dir, String(TOTAL)], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
@@ -58,7 +63,11 @@ async function sink(dir: string): Promise<SinkRecord[]> {
   const dec = new TextDecoder()
   for await (const batch of b.consume('TOTALS', { follow: false, reset: 'earliest' })) {
     for (const r of batch.records) {
-      out.push({ key: dec.decode(r.key ?? new Uint8Array()), value: r.value === null ? null : dec.decode(r.value), ts: r.timestamp })
+      out.push({
+        key: dec.decode(r.key ?? new Uint8Array()),
+        value: r.value === null ? null : dec.decode(r.value),
+        ts: r.timestamp,
+      })
     }
   }
   await b.close()
@@ -96,7 +105,9 @@ describe('crash safety of a persistent aggregation (SIGKILL, restart)', () => {
     const actual = await sink(killed)
     // One changelog record per input record (EMIT CHANGES, no cache).
     expect(reference).toHaveLength(TOTAL)
-    const table = new Map(actual.map((r) => [r.key, JSON.parse(r.value ?? 'null') as { N: number; TOTAL: number }]))
+    const table = new Map(
+      actual.map((r) => [r.key, JSON.parse(r.value ?? 'null') as { N: number; TOTAL: number }]),
+    )
     expect(table).toEqual(expected)
     expect(actual).toEqual(reference)
   }, 120_000)

@@ -23,7 +23,7 @@ function inserts(): string {
   const out: string[] = []
   for (let i = 0; i < 40; i++) {
     out.push(
-      `INSERT INTO clicks (ROWTIME, USER_ID, PAGE, MS) VALUES (${i * 7000}, ${(i * 7) % 13 - 6}, 'p${i % 3}', ${i});`,
+      `INSERT INTO clicks (ROWTIME, USER_ID, PAGE, MS) VALUES (${i * 7000}, ${((i * 7) % 13) - 6}, 'p${i % 3}', ${i});`,
     )
   }
   return out.join('\n')
@@ -44,7 +44,8 @@ async function rows(engine: Engine, sql: string): Promise<string[]> {
   const [r] = await engine.execute(sql)
   if (r?.kind !== 'PushQuery') throw new Error(`no rows from ${sql}`)
   const out: string[] = []
-  for await (const row of r.rows) out.push(JSON.stringify(row.values, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)))
+  for await (const row of r.rows)
+    out.push(JSON.stringify(row.values, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)))
   return out
 }
 
@@ -53,7 +54,10 @@ describe('pull queries served from the CTAS query state store', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-pull-store-'))
     dirs.push(dir)
     const stored = await Engine.open(dir, { properties: { 'auto.offset.reset': 'earliest' } })
-    const memory = await Engine.create({ backend: EmbeddedBackend.inMemory(), properties: { 'auto.offset.reset': 'earliest' } })
+    const memory = await Engine.create({
+      backend: EmbeddedBackend.inMemory(),
+      properties: { 'auto.offset.reset': 'earliest' },
+    })
     for (const e of [stored, memory]) {
       await e.execute(SETUP)
       await e.execute(inserts())
@@ -73,7 +77,8 @@ describe('pull queries served from the CTAS query state store', () => {
     await memory.close()
 
     const reopened = await Engine.open(dir, { properties: { 'auto.offset.reset': 'earliest' } })
-    for (let i = 0; i < QUERIES.length; i++) expect(await rows(reopened, QUERIES[i]!), QUERIES[i]).toEqual(expected[i])
+    for (let i = 0; i < QUERIES.length; i++)
+      expect(await rows(reopened, QUERIES[i]!), QUERIES[i]).toEqual(expected[i])
     await reopened.close()
   })
 })

@@ -4,6 +4,7 @@ import type { ColumnRef } from '../../src/ast/expressions.js'
 import { SqlPlanError } from '../../src/errors.js'
 import { compileExpr } from '../../src/expr/compile.js'
 import type { ExprContext } from '../../src/expr/scope.js'
+import type { UdafImpl } from '../../src/functions/aggregate/udaf.js'
 import { builtinFunctions } from '../../src/functions/builtins.js'
 import { registerTestFunctions, TEST_FUNCTION_NAMES } from '../../src/qtt/test-functions.js'
 import { Decimal } from '../../src/types/decimal.js'
@@ -110,5 +111,68 @@ describe('test-only functions', () => {
     const r = registry.table('THROWING_UDTF')?.resolve([T.BOOLEAN])
     expect(r?.impl(false)).toEqual([false])
     expect(() => r?.impl(true)).toThrow('You asked me to throw...')
+  })
+})
+
+describe('test-only aggregates', () => {
+  /** Folds `rows` (the per-row argument values) through the aggregate call `text`. */
+  function fold(text: string, rows: readonly Value[][]): { type: string; value: Value; argCount: number } {
+    const call = parseExpression(text)
+    if (call.kind !== 'FunctionCall') throw new Error('not a call')
+    const types = call.args.map((a) => compileExpr(a, ctx).type)
+    const udaf = registry.aggregate(call.name)?.resolve(types, call.args) as unknown as UdafImpl & {
+      argCount: number
+    }
+    let state = udaf.init()
+    for (const r of rows) state = udaf.add(state, r)
+    return { type: typeToString(udaf.returnType), value: udaf.result(state), argCount: udaf.argCount }
+  }
+
+  it.each<[string, Value[][], string, Value, number]>([
+    ['TEST_UDAF(L)', [[2n], [5n], [null]], 'BIGINT', 7n, 1],
+    ['TEST_UDAF(I)', [[2], [-5]], 'BIGINT', -3n, 1],
+    ["TEST_UDAF(S, 'abc')", [['xy'], [null], ['z']], 'BIGINT', 6n, 1],
+    ['VAR_ARG(L)', [[3n], [null]], 'BIGINT', 3n, 1],
+    ["VAR_ARG(L, S, 'abc', S)", [[1n, 'xy', 'abc', null]], 'BIGINT', 6n, 4],
+    ['MID_VAR_ARG(L, S, S, 7, 3)', [[1n, 'ab', null]], 'BIGINT', 13n, 3],
+    ['MID_VAR_ARG(L, 7, 3)', [[1n]], 'BIGINT', 11n, 1],
+    ["MULTI_ARG(L, S, 5, '10', '3')", [[1n, 'ab']], 'BIGINT', 11n, 2],
+    ['MULTI_ARG(L, S, 5)', [[null, null]], 'BIGINT', 5n, 2],
+    ["FOUR_ARG(L, S, S, S, 1, 'ab')", [[1n, 'a', null, 'bc']], 'BIGINT', 7n, 4],
+    ['FIVE_ARG(L, S, S, S, I, 0)', [[1n, 'a', 'b', 'c', 4]], 'BIGINT', 8n, 5],
+    [
+      'OBJ_COL_ARG(I, L, S, ST)',
+      [
+        [1, 2n, 'x', {}],
+        [2, null, 'x', {}],
+        [3, 2n, 'y', {}],
+      ],
+      'ARRAY<INTEGER>',
+      [1, 3],
+      4,
+    ],
+    [
+      'GENERIC_VAR_ARG(S, I, L)',
+      [
+        ['a', 1, 2n],
+        ['b', null, 1n],
+      ],
+      'ARRAY<STRING>',
+      ['a'],
+      3,
+    ],
+  ])('%s', (text, rows, type, value, argCount) => {
+    expect(fold(text, rows)).toEqual({ type, value, argCount })
+  })
+
+  it.each<[string, string]>([
+    ['VAR_ARG(S, S)', "Function 'VAR_ARG' does not accept parameters (STRING, STRING)."],
+    [
+      'MID_VAR_ARG(L, S, S, 3)',
+      "Function 'MID_VAR_ARG' does not accept parameters (BIGINT, STRING, STRING, INTEGER).",
+    ],
+    ['MULTI_ARG(L, S)', "Function 'MULTI_ARG' does not accept parameters (BIGINT, STRING)."],
+  ])('%s is rejected', (text, message) => {
+    expect(() => fold(text, [])).toThrow(message)
   })
 })

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseStatements } from '../../grammar/parse.js'
 import { formatStatement } from '../../src/ast/format.js'
@@ -161,9 +162,12 @@ describe('user function modules', () => {
   it('Engine.reloadFunctions reports added and removed functions; removed ones cannot be planned', async () => {
     writeModule('a.js', MULTIPLY(1))
     const engine = await engineWithUdfs()
-    writeModule('a.js', `export const functions = [
+    writeModule(
+      'a.js',
+      `export const functions = [
       { name: 'negate', params: ['INT'], returns: 'INT', fn: (x) => -x },
-    ]`)
+    ]`,
+    )
     const report = await engine.reloadFunctions()
     expect({ added: report.added, removed: report.removed }).toEqual({
       added: ['NEGATE'],
@@ -183,10 +187,13 @@ describe('user function modules', () => {
   })
 
   it('sends a record whose function throws to the processing log and keeps going', async () => {
-    writeModule('bad.js', `export default [
+    writeModule(
+      'bad.js',
+      `export default [
       { name: 'checked', params: ['INT'], returns: 'INT', fn: (x) => { if (x < 0) throw new Error('negative: ' + x); return x } },
       { name: 'wrong', params: ['INT'], returns: 'INT', fn: (x) => 'text' },
-    ]`)
+    ]`,
+    )
     const engine = await engineWithUdfs()
     await produce(engine.backend, 'input', ['{"A":1}', '{"A":-5}', '{"A":3}'])
     await engine.execute(`
@@ -222,16 +229,23 @@ describe('user function modules', () => {
   })
 
   it('runs user aggregates (with init arguments and undo) and table functions', async () => {
-    writeModule('agg.js', `export default { author: 'me', functions: [
+    writeModule(
+      'agg.js',
+      `export default { author: 'me', functions: [
       { kind: 'aggregate', name: 'total_len', params: ['STRING'], initParams: ['INT'], returns: 'BIGINT',
         create: ([base]) => ({
           init: () => BigInt(base), add: (s, v) => s + BigInt(v === null ? 0 : v.length),
           undo: (s, v) => s - BigInt(v === null ? 0 : v.length), merge: (a, b) => a + b, result: (s) => s,
         }) },
       { kind: 'table', name: 'chars', params: ['STRING'], returns: 'STRING', strict: true, fn: (s) => [...s] },
-    ] }`)
+    ] }`,
+    )
     const engine = await engineWithUdfs()
-    await produce(engine.backend, 'input', ['{"G":"x","S":"ab"}', '{"G":"x","S":"cde"}', '{"G":"y","S":null}'])
+    await produce(engine.backend, 'input', [
+      '{"G":"x","S":"ab"}',
+      '{"G":"x","S":"cde"}',
+      '{"G":"y","S":null}',
+    ])
     await engine.execute(`
       CREATE STREAM s (k STRING KEY, g STRING, s STRING) WITH (kafka_topic='input', value_format='JSON');
       CREATE TABLE t AS SELECT g, TOTAL_LEN(s, 100) AS n FROM s GROUP BY g;
@@ -245,18 +259,23 @@ describe('user function modules', () => {
       '{"CH":"d"}',
       '{"CH":"e"}',
     ])
-    await expect(engine.execute('CREATE TABLE t2 AS SELECT g, TOTAL_LEN(s, LEN(g)) FROM s GROUP BY g;')).rejects.toThrow(
+    await expect(
+      engine.execute('CREATE TABLE t2 AS SELECT g, TOTAL_LEN(s, LEN(g)) FROM s GROUP BY g;'),
+    ).rejects.toThrow(
       "Parameter 2 passed to function total_len must be a literal constant, but was expression: 'LEN(G)'",
     )
     await engine.close()
   })
 
   it('lists user functions in SHOW FUNCTIONS and describes them', async () => {
-    writeModule('math.js', `export default { author: 'me', version: '2.1', functions: [
+    writeModule(
+      'math.js',
+      `export default { author: 'me', version: '2.1', functions: [
       { name: 'multiply', params: [{ name: 'a', type: 'INT', description: 'left' }, { name: 'b', type: 'INT' }],
         returns: 'INT', overview: 'Multiplies numbers', description: 'ints', fn: (a, b) => a * b },
       { name: 'multiply', params: ['DOUBLE...'], returns: 'DOUBLE', description: 'doubles', fn: (...xs) => xs.reduce((a, b) => a * b, 1) },
-    ] }`)
+    ] }`,
+    )
     const engine = await engineWithUdfs()
     const [show] = (await engine.execute('SHOW FUNCTIONS;')) as Listing[]
     expect(show?.columns).toEqual(['Function Name', 'Category'])
@@ -318,12 +337,15 @@ describe('RELOAD FUNCTIONS', () => {
 
 describe('user functions in expressions', () => {
   it('calls variadic, generic and lambda functions, and a throwing table function logs the record', async () => {
-    writeModule('f.js', `export default [
+    writeModule(
+      'f.js',
+      `export default [
       { name: 'join_all', params: ['STRING', 'STRING...'], returns: 'STRING', fn: (sep, ...xs) => xs.join(sep) },
       { name: 'apply_twice', params: ['T', 'LAMBDA(T) => T'], returns: 'T', fn: (v, f) => f(f(v)) },
       { kind: 'table', name: 'upto', params: ['INT'], returns: 'INT',
         fn: (n) => { if (n > 3) throw new Error('too many'); return Array.from({ length: n }, (_, i) => i) } },
-    ]`)
+    ]`,
+    )
     const engine = await engineWithUdfs()
     await produce(engine.backend, 'input', ['{"A":2,"S":"x"}', '{"A":9,"S":"y"}', '{"A":1,"S":null}'])
     await engine.execute(`
@@ -343,17 +365,59 @@ describe('user functions in expressions', () => {
     await engine.close()
   })
 
-  it('names the aggregate and method when a user aggregate throws', async () => {
-    writeModule('g.js', `export default [
+  it('sends a record whose user aggregate throws to the processing log; the group keeps its state', async () => {
+    writeModule(
+      'g.js',
+      `export default [
       { kind: 'aggregate', name: 'fragile', params: ['INT'], returns: 'INT', init: () => 0,
         add: (s, v) => { if (v < 0) throw new Error('negative'); return s + v }, merge: (a, b) => a + b, result: (s) => s },
-    ]`)
+    ]`,
+    )
     const engine = await engineWithUdfs()
-    await produce(engine.backend, 'input', ['{"A":-1}'])
+    await produce(engine.backend, 'input', ['{"A":5}', '{"A":-1}', '{"A":2}'])
     await engine.execute(`
       CREATE STREAM s (k STRING KEY, a INT) WITH (kafka_topic='input', value_format='JSON');
       CREATE TABLE t AS SELECT k, FRAGILE(a) AS f FROM s GROUP BY k;`)
-    await expect(engine.runUntilIdle()).rejects.toThrow('Error calling FRAGILE.add: negative')
+    await engine.runUntilIdle()
+    expect(engine.processingLog.map((e) => [e.message, e.record?.offset])).toEqual([
+      ['Error computing an aggregate (add): Error calling FRAGILE.add: negative', 1],
+    ])
+    // One group per key (k0, k1, k2): k1's group keeps its initial state.
+    expect(await values(engine.backend, 'T')).toEqual(['{"F":5}', '{"F":0}', '{"F":2}'])
+    await engine.close()
+  })
+})
+
+describe('examples/udf', () => {
+  it('loads the example module and runs its functions', async () => {
+    const backend = EmbeddedBackend.inMemory()
+    await backend.createTopic('input', { partitions: 1 })
+    const engine = await Engine.create({
+      backend,
+      properties: {
+        'auto.offset.reset': 'earliest',
+        'eddy.extension.dir': fileURLToPath(new URL('../../examples/udf', import.meta.url)),
+      },
+    })
+    expect(engine.udfs.names()).toEqual([
+      'APPLY_TWICE',
+      'DAYS_BETWEEN',
+      'JOIN_WORDS',
+      'LONGEST',
+      'MULTIPLY',
+      'PARSE_AMOUNT',
+      'SPLIT_WORDS',
+      'WEIGHTED_AVG',
+    ])
+    await produce(backend, 'input', ['{"Q":3,"P":2.5,"A":"7.5"}', '{"Q":1,"P":4.0,"A":"x"}'])
+    await engine.execute(`
+      CREATE STREAM s (k STRING KEY, q INT, p DOUBLE, a STRING) WITH (kafka_topic='input', value_format='JSON');
+      CREATE STREAM o AS SELECT k, MULTIPLY(q, 2) AS m, MULTIPLY(q, p) AS t, PARSE_AMOUNT(a) AS a FROM s;
+      CREATE TABLE w AS SELECT 'all' AS g, WEIGHTED_AVG(p, q) AS avg FROM s GROUP BY 'all';`)
+    await engine.runUntilIdle()
+    expect(await values(backend, 'O')).toEqual(['{"M":6,"T":7.5,"A":7.50}', '{"M":2,"T":4.0,"A":null}'])
+    expect(await values(backend, 'W')).toEqual(['{"AVG":2.5}', '{"AVG":2.875}'])
+    expect(engine.processingLog[0]?.message).toContain("Error calling PARSE_AMOUNT: not an amount: 'x'")
     await engine.close()
   })
 })
@@ -372,13 +436,22 @@ describe('loading errors', () => {
       "export default [{ name: 'f', params: ['INT...', 'INT'], returns: 'INT', fn: () => 1 }]",
       "function 'f': only the last parameter can be variadic (...)",
     ],
-    ["export default [{ name: 'f', params: [], returns: 'INT' }]", "function 'f': needs fn(...args), or create(info)"],
+    [
+      "export default [{ name: 'f', params: [], returns: 'INT' }]",
+      "function 'f': needs fn(...args), or create(info)",
+    ],
     [
       "export default [{ kind: 'aggregate', name: 'g', params: ['INT'], returns: 'INT', init: () => 0 }]",
       "function 'g': needs create(init, info), or add()",
     ],
-    ["export default [{ name: 'concat', params: [], returns: 'INT', fn: () => 1 }]", "function 'concat' already exists"],
-    ["export default [{ name: '1x', params: [], returns: 'INT', fn: () => 1 }]", "function '1x': needs a name"],
+    [
+      "export default [{ name: 'concat', params: [], returns: 'INT', fn: () => 1 }]",
+      "function 'concat' already exists",
+    ],
+    [
+      "export default [{ name: '1x', params: [], returns: 'INT', fn: () => 1 }]",
+      "function '1x': needs a name",
+    ],
     ['export const nothing = 1', 'exports no functions'],
     ['export default [', 'failed to load'],
   ])('%s', async (text, message) => {
@@ -394,7 +467,10 @@ describe('loading errors', () => {
   it('a failed reload changes nothing', async () => {
     writeModule('math.js', MULTIPLY(1))
     const engine = await engineWithUdfs()
-    writeModule('math.js', "export default [{ name: 'multiply', params: ['NOPE'], returns: 'INT', fn: () => 1 }]")
+    writeModule(
+      'math.js',
+      "export default [{ name: 'multiply', params: ['NOPE'], returns: 'INT', fn: () => 1 }]",
+    )
     await expect(engine.execute('RELOAD FUNCTIONS;')).rejects.toThrow('unknown type NOPE')
     expect(engine.functions.info('MULTIPLY')?.variations.map((v) => v.arguments)).toEqual([
       '(arg1 INTEGER, arg2 INTEGER)',

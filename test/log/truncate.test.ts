@@ -27,15 +27,21 @@ async function produceN(b: EmbeddedBackend, from: number, n: number): Promise<vo
 }
 
 describe.each([
-  ['on disk', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'eddy-trunc-'))
-    dirs.push(d)
-    return { open: () => EmbeddedBackend.open(d, { segmentBytes: 400 }) }
-  }],
-  ['in memory', async () => {
-    const b = EmbeddedBackend.inMemory()
-    return { open: async () => b }
-  }],
+  [
+    'on disk',
+    async () => {
+      const d = mkdtempSync(join(tmpdir(), 'eddy-trunc-'))
+      dirs.push(d)
+      return { open: () => EmbeddedBackend.open(d, { segmentBytes: 400 }) }
+    },
+  ],
+  [
+    'in memory',
+    async () => {
+      const b = EmbeddedBackend.inMemory()
+      return { open: async () => b }
+    },
+  ],
 ])('truncate (%s)', (_name, setup) => {
   it('cuts at a produce boundary, inside a frame and across segments; new records take the freed offsets', async () => {
     const { open } = await setup()

@@ -25,7 +25,13 @@ describe('value codec', () => {
   it.each([
     ['bigint', 123456789012345678901234567890n],
     ['decimal', new Decimal(-12345n, 3)],
-    ['map', new Map<string, unknown>([['a', 1n], ['b', null]])],
+    [
+      'map',
+      new Map<string, unknown>([
+        ['a', 1n],
+        ['b', null],
+      ]),
+    ],
     ['set', new Set(['x', 'y'])],
     ['bytes', new Uint8Array([0, 1, 255])],
     ['non-finite numbers', [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1.5]],

@@ -111,7 +111,7 @@ export class AggregateOperator implements Operator {
       const args = this.args(c.row)
       const text = keyText(key)
       const g = this.group(key, text)
-      g.states = g.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
+      g.states = g.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
       this.groups.set(text, g)
       this.emit(g, c)
       return
@@ -126,8 +126,8 @@ export class AggregateOperator implements Operator {
         const args = this.args(c.row)
         g.states = g.states.map((s, i) => {
           const call = this.call(i)
-          const undone = call.udaf.undo === undefined ? s : call.udaf.undo(s, prev.args[i] ?? [])
-          return call.udaf.add(undone, args[i] ?? [])
+          const undone = call.udaf.undo === undefined ? s : this.apply(i, 'undo', s, prev.args[i] ?? [])
+          return this.apply(i, 'add', undone, args[i] ?? [])
         })
         this.groups.set(prev.group, g)
         this.previous.set(inputKey, { group: prev.group, args })
@@ -139,8 +139,7 @@ export class AggregateOperator implements Operator {
       const g = this.groups.get(prev.group)
       if (g !== undefined) {
         g.states = g.states.map((s, i) => {
-          const undo = this.call(i).udaf.undo
-          return undo === undefined ? s : undo(s, prev.args[i] ?? [])
+          return this.call(i).udaf.undo === undefined ? s : this.apply(i, 'undo', s, prev.args[i] ?? [])
         })
         this.groups.set(prev.group, g)
         this.previous.delete(inputKey)
@@ -153,7 +152,7 @@ export class AggregateOperator implements Operator {
     const args = this.args(c.row)
     const text = keyText(key)
     const g = this.group(key, text)
-    g.states = g.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
+    g.states = g.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
     this.groups.set(text, g)
     this.previous.set(inputKey, { group: text, args })
     this.emit(g, c)
@@ -208,7 +207,7 @@ export class AggregateOperator implements Operator {
         end = Math.max(end, s.end ?? ts)
       }
       for (const s of overlapping) this.emitDelete(s, c)
-      states = states.map((st, i) => this.call(i).udaf.add(st, args[i] ?? []))
+      states = states.map((st, i) => this.apply(i, 'add', st, args[i] ?? []))
       const merged: Group = { key, states, start, end }
       const rest = live.filter((s) => !overlapping.includes(s))
       rest.push(merged)
@@ -236,7 +235,7 @@ export class AggregateOperator implements Operator {
         this.groups.set(gk, g)
       }
       const group = g
-      group.states = group.states.map((s, i) => this.call(i).udaf.add(s, args[i] ?? []))
+      group.states = group.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
       group.ts = Math.max(group.ts ?? ts, ts)
       this.groups.set(gk, group)
       if (start > this.windowStoreTime) this.windowStoreTime = start
@@ -332,6 +331,21 @@ export class AggregateOperator implements Operator {
       nullKey: false,
       window: { start: g.start ?? 0, end: g.end ?? 0 },
     })
+  }
+
+  /**
+   * One aggregate's add or undo. A function that throws (a user UDAF, say) makes the record a bad
+   * record (processing log); the group keeps its state and the query goes on.
+   */
+  private apply(i: number, op: 'add' | 'undo', state: Value, args: readonly Value[]): Value {
+    const udaf = this.call(i).udaf
+    try {
+      if (op === 'add') return udaf.add(state, args)
+      return udaf.undo === undefined ? state : udaf.undo(state, args)
+    } catch (e) {
+      this.ctx.logError(`Error computing an aggregate (${op}): ${(e as Error).message}`, this.ctx.current)
+      return state
+    }
   }
 
   private call(i: number): AggregateCall {

@@ -173,7 +173,12 @@ export class StreamStreamJoinOperator extends JoinBase {
 
   protected override control(m: Control): void {
     if (m.kind === 'Barrier' && this.restored) {
-      this.saved.set({ observed: this.observed, streamTime: this.streamTime, puts: this.puts, outer: this.outer })
+      this.saved.set({
+        observed: this.observed,
+        streamTime: this.streamTime,
+        puts: this.puts,
+        outer: this.outer,
+      })
     }
     super.control(m)
   }
@@ -307,7 +312,13 @@ function compareOuter(a: OuterEntry, b: OuterEntry): number {
 export class StreamTableJoinOperator extends JoinBase {
   private readonly table: StateTable<Row>
 
-  constructor(type: JoinType, leftWidth: number, rightWidth: number, downstream: Operator, state: StateStore) {
+  constructor(
+    type: JoinType,
+    leftWidth: number,
+    rightWidth: number,
+    downstream: Operator,
+    state: StateStore,
+  ) {
     super(type, leftWidth, rightWidth, downstream)
     this.table = state.table('table')
   }
@@ -345,7 +356,13 @@ interface TableRow {
 export class TableTableJoinOperator extends JoinBase {
   private readonly rows: [StateTable<TableRow>, StateTable<TableRow>]
 
-  constructor(type: JoinType, leftWidth: number, rightWidth: number, downstream: Operator, state: StateStore) {
+  constructor(
+    type: JoinType,
+    leftWidth: number,
+    rightWidth: number,
+    downstream: Operator,
+    state: StateStore,
+  ) {
     super(type, leftWidth, rightWidth, downstream)
     this.rows = [state.table('left'), state.table('right')]
   }

@@ -48,7 +48,13 @@ export class MaterializeOperator implements Operator {
       return
     }
     if (c.tombstone) this.rows.delete(id)
-    else this.rows.set(id, { key, ...(c.window !== undefined ? { window: c.window } : {}), row: c.row, ts: c.ts })
+    else
+      this.rows.set(id, {
+        key,
+        ...(c.window !== undefined ? { window: c.window } : {}),
+        row: c.row,
+        ts: c.ts,
+      })
   }
 
   onControl(m: Control): void {
