@@ -73,7 +73,12 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--follow', 'keep push queries running and printing new rows until Ctrl-C')
     .option('--offset-reset <earliest|latest>', "auto.offset.reset for this run's queries", 'earliest')
     .option('--output <json|table>', 'how push query rows are printed', 'json')
-    .option('--udf <path>', 'load user functions from a module or a directory of modules (repeatable)', collect, [])
+    .option(
+      '--udf <path>',
+      'load user functions from a module or a directory of modules (repeatable)',
+      collect,
+      [],
+    )
     .action(async (file: string, opts: RunOptions) => {
       if (!OUTPUT_MODES.includes(opts.output)) {
         ctx.err(`eddy run: --output must be json or table, got '${opts.output}'\n`)

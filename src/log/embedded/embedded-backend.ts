@@ -191,7 +191,8 @@ export class EmbeddedBackend implements TopicBackend {
 
   async truncate(topic: string, partition: number, to: number): Promise<void> {
     const log = this.#topic(topic).logs[partition]
-    if (log === undefined) throw new TopicBackendError('INVALID', `Topic ${topic} has no partition ${partition}`)
+    if (log === undefined)
+      throw new TopicBackendError('INVALID', `Topic ${topic} has no partition ${partition}`)
     await log.truncate(to)
   }
 

@@ -1,4 +1,14 @@
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import { join } from 'node:path'
 import { type InRecord, TopicBackendError } from '../topic-backend.js'
 import type { PartitionLog } from './partition-log.js'
@@ -317,7 +327,8 @@ export class SegmentPartitionLog implements PartitionLog {
   async truncate(to: number): Promise<void> {
     while (this.#writer !== null) await this.#writer
     if (to >= this.#end) return
-    if (to < 0) throw new TopicBackendError('INVALID', `Cannot truncate ${this.#topic}-${this.#partition} to ${to}`)
+    if (to < 0)
+      throw new TopicBackendError('INVALID', `Cannot truncate ${this.#topic}-${this.#partition} to ${to}`)
     const segIdx = this.#segmentOf(to)
     const seg = this.#segments[segIdx]!
     // Find the frame holding `to`.
