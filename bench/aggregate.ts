@@ -15,13 +15,13 @@ const N = Number(process.argv[2] ?? 1_000_000)
 const RUNS = Number(process.argv[3] ?? 3)
 const KEYS = 100_000
 
-const records = orderRecords(N, { customers: KEYS, stepMs: 0.6 })
+const records = () => orderRecords(N, { customers: KEYS, stepMs: 0.6 })
 console.log(`aggregate bench: ${N} JSON records, ${KEYS} keys, TUMBLING 5 MINUTES, ${RUNS} runs`)
 const stateless: number[] = []
 const agg: number[] = []
 let out = 0
 for (let run = 0; run < RUNS; run++) {
-  stateless.push((await statelessRun(records)).rate)
+  stateless.push((await statelessRun(records, N)).rate)
   const r = await runQuery(
     new Map([['orders', records]]),
     `CREATE STREAM orders (K STRING KEY, ${ORDERS_COLUMNS}) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');`,

@@ -63,6 +63,20 @@ export function median(xs: readonly number[]): number {
 
 export const rate = (x: number): string => `${(x / 1000).toFixed(0).padStart(6)} K rec/s`
 
+/**
+ * A topic's records, made when needed: the benchmark does not hold the input in the heap while
+ * the query runs (a few hundred MB of live input would make every major GC slower).
+ */
+export type Records = () => readonly OutRecord[]
+
+async function produceAll(
+  backend: EmbeddedBackend,
+  topic: string,
+  records: readonly OutRecord[],
+): Promise<void> {
+  for (let i = 0; i < records.length; i += 20_000) await backend.produce(topic, records.slice(i, i + 20_000))
+}
+
 export interface QueryRun {
   /** Records/s over the timed records (`timed`, default all of `topics`' last topic). */
   readonly rate: number
@@ -76,13 +90,13 @@ export interface QueryRun {
  * data directory, so stateful queries keep their state in LevelDB as in production.
  */
 export async function runQuery(
-  topics: ReadonlyMap<string, readonly OutRecord[]>,
+  topics: ReadonlyMap<string, Records>,
   setup: string,
   query: string,
   sink: string,
   timedRecords: number,
   /** Produced once the query has processed `topics`: then only these are timed. */
-  later?: ReadonlyMap<string, readonly OutRecord[]>,
+  later?: ReadonlyMap<string, Records>,
 ): Promise<QueryRun> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-'))
   try {
@@ -90,10 +104,7 @@ export async function runQuery(
     for (const name of new Set([...topics.keys(), ...(later?.keys() ?? [])])) {
       await backend.createTopic(name, { partitions: 1 })
     }
-    for (const [name, records] of topics) {
-      for (let i = 0; i < records.length; i += 20_000)
-        await backend.produce(name, records.slice(i, i + 20_000))
-    }
+    for (const [name, make] of topics) await produceAll(backend, name, make())
     const engine = await Engine.create({
       backend,
       stateDir: dir,
@@ -103,10 +114,7 @@ export async function runQuery(
     await engine.execute(query)
     if (later !== undefined) {
       await engine.runUntilIdle()
-      for (const [name, records] of later) {
-        for (let i = 0; i < records.length; i += 20_000)
-          await backend.produce(name, records.slice(i, i + 20_000))
-      }
+      for (const [name, make] of later) await produceAll(backend, name, make())
     }
     gc()
     const t = performance.now()
@@ -122,13 +130,13 @@ export async function runQuery(
 }
 
 /** The stateless reference query of bench/stateless, for ratios measured in the same run. */
-export function statelessRun(records: readonly OutRecord[]): Promise<QueryRun> {
+export function statelessRun(records: Records, n: number): Promise<QueryRun> {
   return runQuery(
     new Map([['orders', records]]),
     `CREATE STREAM orders (K STRING KEY, ${ORDERS_COLUMNS}) WITH (KAFKA_TOPIC='orders', VALUE_FORMAT='JSON');`,
     `CREATE STREAM big_orders AS SELECT K, ID, CUSTOMER, AMOUNT, CITY FROM orders
        WHERE AMOUNT > 100 AND STATUS = 'SHIPPED';`,
     'BIG_ORDERS',
-    records.length,
+    n,
   )
 }

@@ -16,18 +16,19 @@ const ROWS = 100_000
 const enc = new TextEncoder()
 const REGIONS = ['north', 'south', 'east', 'west']
 
-const orders = orderRecords(N, { customers: ROWS, keyBy: 'customer' })
-const customers = Array.from({ length: ROWS }, (_, i) => ({
-  key: enc.encode(`customer-${i}`),
-  value: enc.encode(JSON.stringify({ NAME: `Customer ${i}`, REGION: REGIONS[i % 4], TIER: i % 3 })),
-  timestamp: BASE_TS - 1,
-}))
+const orders = () => orderRecords(N, { customers: ROWS, keyBy: 'customer' })
+const customers = () =>
+  Array.from({ length: ROWS }, (_, i) => ({
+    key: enc.encode(`customer-${i}`),
+    value: enc.encode(JSON.stringify({ NAME: `Customer ${i}`, REGION: REGIONS[i % 4], TIER: i % 3 })),
+    timestamp: BASE_TS - 1,
+  }))
 console.log(`join bench: ${N} JSON records joined with a ${ROWS}-row table, ${RUNS} runs`)
 const stateless: number[] = []
 const joined: number[] = []
 let out = 0
 for (let run = 0; run < RUNS; run++) {
-  stateless.push((await statelessRun(orders)).rate)
+  stateless.push((await statelessRun(orders, N)).rate)
   const r = await runQuery(
     new Map([['customers', customers]]),
     `CREATE TABLE customers (ID STRING PRIMARY KEY, NAME STRING, REGION STRING, TIER INT)

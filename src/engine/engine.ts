@@ -423,7 +423,20 @@ export class Engine implements EngineApi {
     // A CTAS table kept in its query's LevelDB store: read the store's sorted keys.
     const writer = source.writtenBy === undefined ? undefined : this.queries.get(source.writtenBy)
     const stored = writer?.materialization
-    if (stored !== undefined) return stored
+    if (writer !== undefined && stored !== undefined) {
+      // Commit what the query has processed first: the store serves committed state.
+      return {
+        keyCodec: stored.keyCodec,
+        async *scan(options) {
+          await writer.commitNow()
+          yield* stored.scan(options)
+        },
+        async get(key) {
+          await writer.commitNow()
+          return stored.get(key)
+        },
+      }
+    }
     return new TopicMaterialization(this.backend, source, (message, record) =>
       this.log.log({
         queryId: `materialization_${source.name}`,

@@ -21,8 +21,12 @@ const BATCH_RECORDS = 1000
 /** Batches whose writes (produce, commit) may be outstanding while the next batch is processed. */
 const WRITES_AHEAD = 4
 
-/** Default time between two commits of a query with persistent state (Kafka Streams' commit.interval.ms under EOS). */
-const COMMIT_INTERVAL_MS = 100
+/**
+ * Default time between two commits of a query with persistent state: ksqlDB's
+ * `ksql.streams.commit.interval.ms` default. Longer intervals let more updates of a key coalesce
+ * into one write; pull queries commit first (`commitNow`), so they still read every processed record.
+ */
+const COMMIT_INTERVAL_MS = 2000
 
 export type QueryState = 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR'
 
@@ -431,6 +435,15 @@ export class PersistentQuery {
     } finally {
       if (this.writes === writes) this.writes = undefined
     }
+  }
+
+  /** Commits what has been processed (pull queries read the committed state). */
+  async commitNow(): Promise<void> {
+    if (this.durable === undefined || this.uncommitted === 0) return
+    const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
+    writes.catch(() => {})
+    this.writes = writes
+    await writes
   }
 
   /** Stops the query and releases its state store; `destroy` also deletes the state (TERMINATE). */

@@ -1,7 +1,6 @@
-import type { LevelStateStore } from '../state/level-store.js'
+import type { LevelStateStore, OutputTable } from '../state/level-store.js'
 import type { KeyCodec } from '../state/key-codec.js'
 import { prefixUpperBound } from '../state/key-codec.js'
-import type { StateTable } from '../state/state-store.js'
 import type { Value } from '../types/values.js'
 import type { Materialization, MaterializedRow, ScanOptions } from './materialization.js'
 import { hexKey } from './operators/materialize.js'
@@ -15,7 +14,7 @@ import { hexKey } from './operators/materialize.js'
 export class StoreMaterialization implements Materialization {
   constructor(
     private readonly store: LevelStateStore,
-    private readonly rows: StateTable<MaterializedRow>,
+    private readonly rows: OutputTable<MaterializedRow>,
     readonly keyCodec: KeyCodec,
   ) {}
 
@@ -30,18 +29,18 @@ export class StoreMaterialization implements Materialization {
       else range.lt = hexKey(options.to)
     }
     if (options.reverse === true) range.reverse = true
-    for await (const [, row] of this.store.iterate(this.rows, range)) yield row
+    for await (const [, row] of this.store.iterate<MaterializedRow>(this.rows, range)) yield row
   }
 
   async get(key: readonly Value[]): Promise<readonly MaterializedRow[]> {
     const out: MaterializedRow[] = []
     if (!this.keyCodec.windowed) {
-      const hit = this.store.committedValue(this.rows, hexKey(this.keyCodec.encode(key)))
+      const hit = this.store.committedValue<MaterializedRow>(this.rows, hexKey(this.keyCodec.encode(key)))
       return hit === undefined ? out : [await hit]
     }
     const prefix = this.keyCodec.encodePrefix(key)
     const upper = prefixUpperBound(prefix)
-    for await (const [, row] of this.store.iterate(this.rows, {
+    for await (const [, row] of this.store.iterate<MaterializedRow>(this.rows, {
       gte: hexKey(prefix),
       ...(upper !== undefined ? { lt: hexKey(upper) } : {}),
     })) {

@@ -19,11 +19,11 @@ export interface CommitMeta {
 export interface StateSnapshot {
   readonly ops: readonly BatchOp[]
   /** Keys whose new bytes are in `ops`: readable from here until the batch is written. */
-  readonly inflight: ReadonlyMap<string, Uint8Array | null>
+  readonly inflight: ReadonlyMap<string, string | null>
 }
 
 type BatchOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: Uint8Array }
+  | { readonly type: 'put'; readonly key: string; readonly value: string }
   | { readonly type: 'del'; readonly key: string }
 
 const META_KEY = '\u0001meta'
@@ -31,7 +31,7 @@ const DELETED = Symbol('deleted')
 
 interface Flushable {
   /** Adds the table's dirty keys to `ops` (and `inflight`), marks them clean. */
-  flush(ops: BatchOp[], inflight: Map<string, Uint8Array | null>): void
+  flush(ops: BatchOp[], inflight: Map<string, string | null>): void
   /** Drops clean cached entries until at most `keep` remain; returns how many remain. */
   evict(keep: number): number
 }
@@ -49,13 +49,13 @@ export class LevelStateStore implements StateStore {
   private readonly loaded: LoadedTable<unknown>[] = []
   private names = 0
   /** Snapshotted bytes not yet written, newest last. */
-  private readonly pending: ReadonlyMap<string, Uint8Array | null>[] = []
+  private readonly pending: ReadonlyMap<string, string | null>[] = []
   private meta: CommitMeta | undefined
   /** The database held nothing when loaded: a key never cached (nor evicted) is absent, no read needed. */
   private empty = false
 
   /** Opened by `load()`: a query that fails validation never creates files. */
-  private db: Level<string, Uint8Array> | undefined
+  private db: Level<string, string> | undefined
 
   private constructor(
     readonly dir: string,
@@ -67,7 +67,7 @@ export class LevelStateStore implements StateStore {
     return new LevelStateStore(dir, options.cacheEntries ?? DEFAULT_CACHE_ENTRIES)
   }
 
-  private opened(): Level<string, Uint8Array> {
+  private opened(): Level<string, string> {
     if (this.db === undefined) throw new Error(`State store ${this.dir} is used before it is loaded`)
     return this.db
   }
@@ -83,6 +83,17 @@ export class LevelStateStore implements StateStore {
       (k) => this.read(k),
       () => this.empty,
     )
+    this.tables.push(t)
+    return t
+  }
+
+  /**
+   * A table the query only writes (pull queries read what was committed): changes coalesce per
+   * `id` in memory until the next snapshot, which stores each under `keyOf(value)`; nothing is
+   * cached afterwards.
+   */
+  outputTable<V>(name: string, keyOf: (value: V) => string): OutputTable<V> {
+    const t = new OutputTable<V>(this.prefix(name), keyOf)
     this.tables.push(t)
     return t
   }
@@ -106,7 +117,7 @@ export class LevelStateStore implements StateStore {
 
   /** Loads the in-memory tables and the last commit's offsets; call once the operators declared their tables. */
   async load(): Promise<CommitMeta | undefined> {
-    const db = new Level<string, Uint8Array>(this.dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
+    const db = new Level<string, string>(this.dir, { keyEncoding: 'utf8', valueEncoding: 'utf8' })
     await db.open()
     this.db = db
     this.empty = (await db.keys({ limit: 1 }).all()).length === 0
@@ -125,7 +136,7 @@ export class LevelStateStore implements StateStore {
     return this.meta
   }
 
-  private read(key: string): Uint8Array | null | undefined {
+  private read(key: string): string | null | undefined {
     for (let i = this.pending.length - 1; i >= 0; i--) {
       const p = this.pending[i]!.get(key)
       if (p !== undefined) return p
@@ -136,7 +147,7 @@ export class LevelStateStore implements StateStore {
   /** Encodes every dirty key now (synchronously: processing may go on and change the tables). */
   snapshot(): StateSnapshot {
     const ops: BatchOp[] = []
-    const inflight = new Map<string, Uint8Array | null>()
+    const inflight = new Map<string, string | null>()
     for (const t of this.tables) t.flush(ops, inflight)
     let left = this.cacheEntries
     for (const t of this.tables) left = Math.max(0, left - t.evict(left))
@@ -158,10 +169,10 @@ export class LevelStateStore implements StateStore {
    * in key order: pull queries' range reads.
    */
   async *iterate<V>(
-    table: StateTable<V>,
+    table: { readonly prefix: string },
     range: { gte?: string; gt?: string; lte?: string; lt?: string; reverse?: boolean },
   ): AsyncGenerator<[string, V]> {
-    const prefix = (table as unknown as { prefix: string }).prefix
+    const prefix = table.prefix
     const bounds: { gte?: string; gt?: string; lte?: string; lt?: string; reverse?: boolean } = {
       reverse: range.reverse === true,
     }
@@ -176,9 +187,8 @@ export class LevelStateStore implements StateStore {
   }
 
   /** The committed value of one key of a keyed table (pull query key lookups). */
-  committedValue<V>(table: StateTable<V>, key: string): Promise<V> | undefined {
-    const prefix = (table as unknown as { prefix: string }).prefix
-    const bytes = this.opened().getSync(prefix + key)
+  committedValue<V>(table: { readonly prefix: string }, key: string): Promise<V> | undefined {
+    const bytes = this.opened().getSync(table.prefix + key)
     return bytes === undefined ? undefined : Promise.resolve(decodeState<V>(bytes))
   }
 
@@ -203,7 +213,7 @@ class CachedTable<V> implements StateTable<V>, Flushable {
 
   constructor(
     readonly prefix: string,
-    private readonly read: (key: string) => Uint8Array | null | undefined,
+    private readonly read: (key: string) => string | null | undefined,
     private readonly storeWasEmpty: () => boolean,
   ) {}
 
@@ -236,7 +246,7 @@ class CachedTable<V> implements StateTable<V>, Flushable {
     return had
   }
 
-  flush(ops: BatchOp[], inflight: Map<string, Uint8Array | null>): void {
+  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
     for (const key of this.dirty) {
       const full = this.prefix + key
       const v = this.cache.get(key)
@@ -245,9 +255,9 @@ class CachedTable<V> implements StateTable<V>, Flushable {
         inflight.set(full, null)
         this.cache.delete(key)
       } else {
-        const bytes = encodeState(v)
-        ops.push({ type: 'put', key: full, value: bytes })
-        inflight.set(full, bytes)
+        const text = encodeState(v)
+        ops.push({ type: 'put', key: full, value: text })
+        inflight.set(full, text)
       }
     }
     this.dirty.clear()
@@ -263,6 +273,44 @@ class CachedTable<V> implements StateTable<V>, Flushable {
       if (!this.dirty.has(key)) this.cache.delete(key)
     }
     return this.cache.size
+  }
+}
+
+/** Writes only: the latest change per id until the next snapshot. */
+export class OutputTable<V> implements Flushable {
+  private readonly changes = new Map<string, { readonly value: V; readonly deleted: boolean }>()
+
+  constructor(
+    readonly prefix: string,
+    private readonly keyOf: (value: V) => string,
+  ) {}
+
+  put(id: string, value: V): void {
+    this.changes.set(id, { value, deleted: false })
+  }
+
+  /** Deletes the entry `value` is stored under. */
+  remove(id: string, value: V): void {
+    this.changes.set(id, { value, deleted: true })
+  }
+
+  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
+    for (const c of this.changes.values()) {
+      const full = this.prefix + this.keyOf(c.value)
+      if (c.deleted) {
+        ops.push({ type: 'del', key: full })
+        inflight.set(full, null)
+      } else {
+        const text = encodeState(c.value)
+        ops.push({ type: 'put', key: full, value: text })
+        inflight.set(full, text)
+      }
+    }
+    this.changes.clear()
+  }
+
+  evict(_keep: number): number {
+    return 0
   }
 }
 
@@ -300,7 +348,7 @@ class LoadedTable<V> extends Map<string, V> implements LoadedStateTable<V>, Flus
     super.clear()
   }
 
-  flush(ops: BatchOp[], inflight: Map<string, Uint8Array | null>): void {
+  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
     for (const key of this.dirty) {
       const full = this.prefix + key
       const v = super.get(key)
@@ -308,9 +356,9 @@ class LoadedTable<V> extends Map<string, V> implements LoadedStateTable<V>, Flus
         ops.push({ type: 'del', key: full })
         inflight.set(full, null)
       } else {
-        const bytes = encodeState(v)
-        ops.push({ type: 'put', key: full, value: bytes })
-        inflight.set(full, bytes)
+        const text = encodeState(v)
+        ops.push({ type: 'put', key: full, value: text })
+        inflight.set(full, text)
       }
     }
     this.dirty.clear()

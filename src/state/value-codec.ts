@@ -106,13 +106,11 @@ function encodeText(v: unknown): string {
   }
 }
 
-export function encodeState(value: unknown): Uint8Array {
-  return Buffer.from(encodeText(value), 'utf8')
+/** State as text: LevelDB takes and returns JS strings (no Buffer per value for the GC to track). */
+export function encodeState(value: unknown): string {
+  return encodeText(value)
 }
 
-export function decodeState<V>(bytes: Uint8Array): V {
-  return JSON.parse(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
-    reviver,
-  ) as V
+export function decodeState<V>(text: string): V {
+  return JSON.parse(text, reviver) as V
 }

@@ -24,6 +24,16 @@ interface Group {
 
 /** A stable text for a group key (values of the value model), used as a map key. */
 export function keyText(values: readonly Value[]): string {
+  // The common case (strings, numbers, booleans): the same text without a replacer call per value.
+  let plain = true
+  for (let i = 0; i < values.length; i++) {
+    const t = typeof values[i]
+    if (t !== 'string' && t !== 'number' && t !== 'boolean' && values[i] !== null) {
+      plain = false
+      break
+    }
+  }
+  if (plain) return JSON.stringify(values)
   return JSON.stringify(values, (_k, v: unknown) => {
     if (typeof v === 'bigint') return `${v}n`
     if (v instanceof Map) return { $map: [...v] }

@@ -1,10 +1,10 @@
 import type { StepColumn } from '../../plan/physical/steps.js'
-import type { LevelStateStore } from '../../state/level-store.js'
+import type { LevelStateStore, OutputTable } from '../../state/level-store.js'
 import { createKeyCodec, type KeyCodec } from '../../state/key-codec.js'
-import type { StateTable } from '../../state/state-store.js'
 import type { Value } from '../../types/values.js'
 import type { MaterializedRow } from '../materialization.js'
 import type { Change, Control, Operator } from '../messages.js'
+import { keyText } from './aggregate.js'
 
 /** Hex keeps the key codec's byte order in LevelDB's (utf8 string) key order. */
 export function hexKey(bytes: Uint8Array): string {
@@ -19,7 +19,7 @@ export function hexKey(bytes: Uint8Array): string {
  */
 export class MaterializeOperator implements Operator {
   readonly keyCodec: KeyCodec
-  readonly rows: StateTable<MaterializedRow>
+  readonly rows: OutputTable<MaterializedRow>
   private readonly keyCount: number
 
   constructor(
@@ -34,27 +34,22 @@ export class MaterializeOperator implements Operator {
       key.map((c) => c.type),
       { windowed },
     )
-    this.rows = store.table<MaterializedRow>('materialized')
+    const codec = this.keyCodec
+    // The key codec runs once per key and commit, not per record.
+    this.rows = store.outputTable<MaterializedRow>('materialized', (r) =>
+      hexKey(codec.encode(r.key, r.window)),
+    )
   }
 
   onChange(c: Change): void {
     this.downstream.onChange(c)
     const key = c.row.slice(0, this.keyCount) as Value[]
     if (c.nullKey || key.some((v) => v === null)) return
-    let id: string
-    try {
-      id = hexKey(this.keyCodec.encode(key, c.window))
-    } catch {
-      return
-    }
-    if (c.tombstone) this.rows.delete(id)
-    else
-      this.rows.set(id, {
-        key,
-        ...(c.window !== undefined ? { window: c.window } : {}),
-        row: c.row,
-        ts: c.ts,
-      })
+    const w = c.window
+    const id = w === undefined ? keyText(key) : `${keyText(key)}@${w.start}`
+    const row: MaterializedRow = { key, ...(w !== undefined ? { window: w } : {}), row: c.row, ts: c.ts }
+    if (c.tombstone) this.rows.remove(id, row)
+    else this.rows.put(id, row)
   }
 
   onControl(m: Control): void {
