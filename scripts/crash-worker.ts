@@ -22,7 +22,10 @@ if (dir === undefined || totalText === undefined) {
 const total = Number(totalText)
 const enc = new TextEncoder()
 
-const engine = await Engine.open(dir, { properties: { 'auto.offset.reset': 'earliest' } })
+// Commits every 50 ms (the default is 2 s), so kills land between commits, not only before the first.
+const engine = await Engine.open(dir, {
+  properties: { 'auto.offset.reset': 'earliest', 'ksql.streams.commit.interval.ms': '50' },
+})
 if (engine.source('ORDERS') === undefined) {
   await engine.execute(`CREATE STREAM orders (ID BIGINT, CUSTOMER STRING, AMOUNT INT)
     WITH (KAFKA_TOPIC='orders', PARTITIONS=1, VALUE_FORMAT='JSON');`)
@@ -48,7 +51,7 @@ while (next < total) {
   })
   await engine.backend.produce('orders', records)
   next += n
-  await new Promise((r) => setTimeout(r, 2))
+  await new Promise((r) => setTimeout(r, 15))
 }
 // Wait until the query has committed every input record.
 for (;;) {

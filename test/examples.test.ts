@@ -76,6 +76,15 @@ describe('examples/README.md', () => {
     ])
   })
 
+  it("is what the top-level README's first command runs", () => {
+    const top = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    const first = /```sh\n([^\n]*)\n/.exec(top)?.[1] ?? ''
+    expect(first.startsWith('npm install && ')).toBe(true)
+    const args = first.slice('npm install && '.length).split(/\s+/)
+    expect(args.slice(0, 2)).toEqual(['npx', 'eddy'])
+    expect(args.slice(2)).toEqual(commands.get('examples/clickstream/clickstream.sql'))
+  })
+
   it('orders: big orders with VAT', async () => {
     const r = await run(commands.get('examples/orders.sql')!, join(temp, 'orders'))
     expect(r.err).toBe('')

@@ -17,29 +17,35 @@ export interface CommitMeta {
 
 /** The state changes of one commit, taken synchronously (a snapshot) and written later. */
 export interface StateSnapshot {
-  readonly ops: readonly BatchOp[]
-  /** Keys whose new bytes are in `ops`: readable from here until the batch is written. */
-  readonly inflight: ReadonlyMap<string, string | null>
+  /** How many changes it holds. */
+  readonly size: number
+  /** LevelDB's batch, filled as the snapshot is taken (each put is copied to native memory at once). */
+  readonly batch: BatchWriter & { write(): Promise<void>; close(): Promise<void> }
 }
 
-type BatchOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: string }
-  | { readonly type: 'del'; readonly key: string }
+/** Where a table writes its dirty keys at a snapshot. */
+interface BatchWriter {
+  put(key: string, value: string): unknown
+  del(key: string): unknown
+}
 
 const META_KEY = '\u0001meta'
 const DELETED = Symbol('deleted')
 
 interface Flushable {
-  /** Adds the table's dirty keys to `ops` (and `inflight`), marks them clean. */
-  flush(ops: BatchOp[], inflight: Map<string, string | null>): void
+  /** Writes the table's dirty keys to `batch`, marks them clean; returns how many. */
+  flush(batch: BatchWriter): number
   /** Drops clean cached entries until at most `keep` remain; returns how many remain. */
   evict(keep: number): number
+  /** Every snapshot is written: forget what only had to last until then. */
+  settle(): void
 }
 
 /**
  * A persistent query's state in its own LevelDB (`<data dir>/state/<query id>`). Reads are
- * synchronous: a keyed table answers from its cache, else from the bytes of a commit still being
- * written, else with LevelDB's `getSync` (~115 K random reads/s here, and only on a cache miss).
+ * synchronous: a keyed table answers from its cache, else with LevelDB's `getSync` (~115 K random
+ * reads/s here, and only on a cache miss). Clean entries are evicted only when no commit is being
+ * written, so a miss never reads a value older than the cache had.
  * Writes only mark keys dirty; `snapshot()` encodes the dirty keys at a commit point and
  * `commit()` writes them, the source offsets and the sink's end offsets in ONE atomic batch — so
  * after a crash the state, the offsets it was computed up to and the output it produced agree.
@@ -48,8 +54,8 @@ export class LevelStateStore implements StateStore {
   private readonly tables: Flushable[] = []
   private readonly loaded: LoadedTable<unknown>[] = []
   private names = 0
-  /** Snapshotted bytes not yet written, newest last. */
-  private readonly pending: ReadonlyMap<string, string | null>[] = []
+  /** Snapshots taken and not written yet. */
+  private pending = 0
   private meta: CommitMeta | undefined
   /** The database held nothing when loaded: a key never cached (nor evicted) is absent, no read needed. */
   private empty = false
@@ -136,32 +142,34 @@ export class LevelStateStore implements StateStore {
     return this.meta
   }
 
-  private read(key: string): string | null | undefined {
-    for (let i = this.pending.length - 1; i >= 0; i--) {
-      const p = this.pending[i]!.get(key)
-      if (p !== undefined) return p
-    }
+  private read(key: string): string | undefined {
     return this.opened().getSync(key)
   }
 
   /** Encodes every dirty key now (synchronously: processing may go on and change the tables). */
   snapshot(): StateSnapshot {
-    const ops: BatchOp[] = []
-    const inflight = new Map<string, string | null>()
-    for (const t of this.tables) t.flush(ops, inflight)
-    let left = this.cacheEntries
-    for (const t of this.tables) left = Math.max(0, left - t.evict(left))
-    if (inflight.size > 0) this.pending.push(inflight)
-    return { ops, inflight }
+    const batch = this.opened().batch()
+    let size = 0
+    for (const t of this.tables) size += t.flush(batch)
+    this.pending++
+    return { batch, size }
   }
 
   /** Writes a snapshot with the offsets it was taken at, atomically. Commits must be made in snapshot order. */
   async commit(snapshot: StateSnapshot, meta: CommitMeta): Promise<void> {
-    const ops = [...snapshot.ops, { type: 'put' as const, key: META_KEY, value: encodeState(meta) }]
-    await this.opened().batch(ops)
+    snapshot.batch.put(META_KEY, encodeState(meta))
+    try {
+      await snapshot.batch.write()
+    } finally {
+      this.pending--
+    }
     this.meta = meta
-    const i = this.pending.indexOf(snapshot.inflight)
-    if (i >= 0) this.pending.splice(i, 1)
+    // Everything snapshotted is written: clean entries can leave the cache.
+    if (this.pending === 0) {
+      for (const t of this.tables) t.settle()
+      let left = this.cacheEntries
+      for (const t of this.tables) left = Math.max(0, left - t.evict(left))
+    }
   }
 
   /**
@@ -208,12 +216,14 @@ export class LevelStateStore implements StateStore {
 class CachedTable<V> implements StateTable<V>, Flushable {
   private readonly cache = new Map<string, V | typeof DELETED>()
   private readonly dirty = new Set<string>()
+  /** Keys whose delete was snapshotted: their markers go once it is written. */
+  private readonly deleted: string[] = []
   /** Some entry was evicted: a cache miss may be in the database. */
   private evicted = false
 
   constructor(
     readonly prefix: string,
-    private readonly read: (key: string) => string | null | undefined,
+    private readonly read: (key: string) => string | undefined,
     private readonly storeWasEmpty: () => boolean,
   ) {}
 
@@ -222,9 +232,9 @@ class CachedTable<V> implements StateTable<V>, Flushable {
     if (c !== undefined) return c === DELETED ? undefined : c
     // A new query's store: every key it has is in the cache until the first eviction.
     if (!this.evicted && this.storeWasEmpty()) return undefined
-    const bytes = this.read(this.prefix + key)
-    if (bytes === undefined || bytes === null) return undefined
-    const v = decodeState<V>(bytes)
+    const text = this.read(this.prefix + key)
+    if (text === undefined) return undefined
+    const v = decodeState<V>(text)
     this.cache.set(key, v)
     return v
   }
@@ -246,21 +256,28 @@ class CachedTable<V> implements StateTable<V>, Flushable {
     return had
   }
 
-  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
+  flush(batch: BatchWriter): number {
+    const n = this.dirty.size
     for (const key of this.dirty) {
       const full = this.prefix + key
       const v = this.cache.get(key)
       if (v === DELETED || v === undefined) {
-        ops.push({ type: 'del', key: full })
-        inflight.set(full, null)
-        this.cache.delete(key)
+        batch.del(full)
+        // The marker stays until the delete is written (a miss would read the old value).
+        this.deleted.push(key)
       } else {
-        const text = encodeState(v)
-        ops.push({ type: 'put', key: full, value: text })
-        inflight.set(full, text)
+        batch.put(full, encodeState(v))
       }
     }
     this.dirty.clear()
+    return n
+  }
+
+  settle(): void {
+    for (const key of this.deleted) {
+      if (this.cache.get(key) === DELETED && !this.dirty.has(key)) this.cache.delete(key)
+    }
+    this.deleted.length = 0
   }
 
   evict(keep: number): number {
@@ -294,20 +311,18 @@ export class OutputTable<V> implements Flushable {
     this.changes.set(id, { value, deleted: true })
   }
 
-  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
+  flush(batch: BatchWriter): number {
+    const n = this.changes.size
     for (const c of this.changes.values()) {
       const full = this.prefix + this.keyOf(c.value)
-      if (c.deleted) {
-        ops.push({ type: 'del', key: full })
-        inflight.set(full, null)
-      } else {
-        const text = encodeState(c.value)
-        ops.push({ type: 'put', key: full, value: text })
-        inflight.set(full, text)
-      }
+      if (c.deleted) batch.del(full)
+      else batch.put(full, encodeState(c.value))
     }
     this.changes.clear()
+    return n
   }
+
+  settle(): void {}
 
   evict(_keep: number): number {
     return 0
@@ -348,21 +363,19 @@ class LoadedTable<V> extends Map<string, V> implements LoadedStateTable<V>, Flus
     super.clear()
   }
 
-  flush(ops: BatchOp[], inflight: Map<string, string | null>): void {
+  flush(batch: BatchWriter): number {
+    const n = this.dirty.size
     for (const key of this.dirty) {
       const full = this.prefix + key
       const v = super.get(key)
-      if (v === undefined && !super.has(key)) {
-        ops.push({ type: 'del', key: full })
-        inflight.set(full, null)
-      } else {
-        const text = encodeState(v)
-        ops.push({ type: 'put', key: full, value: text })
-        inflight.set(full, text)
-      }
+      if (v === undefined && !super.has(key)) batch.del(full)
+      else batch.put(full, encodeState(v))
     }
     this.dirty.clear()
+    return n
   }
+
+  settle(): void {}
 
   evict(_keep: number): number {
     return 0

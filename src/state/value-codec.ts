@@ -63,6 +63,18 @@ function reviver(_key: string, v: unknown): unknown {
   }
 }
 
+/** Field names recur in every state object: quote each once. */
+const QUOTED = new Map<string, string>()
+
+function quoted(k: string): string {
+  let q = QUOTED.get(k)
+  if (q === undefined) {
+    q = JSON.stringify(k)
+    if (QUOTED.size < 10_000) QUOTED.set(k, q)
+  }
+  return q
+}
+
 /**
  * The same text `JSON.stringify(value, replacer)` makes, written directly: a replacer costs a
  * callback per value, and commits encode every dirty group.
@@ -92,12 +104,11 @@ function encodeText(v: unknown): string {
       if (v instanceof Map) return `{${T}:"m","v":${encodeText([...v])}}`
       if (v instanceof Set) return `{${T}:"s","v":${encodeText([...v])}}`
       if (v instanceof Uint8Array) return `{${T}:"b","v":"${Buffer.from(v).toString('base64')}"}`
+      const keys = Object.keys(v)
       let out = '{'
-      let first = true
-      for (const k in v) {
-        if (!Object.hasOwn(v, k)) continue
-        out += `${first ? '' : ','}${JSON.stringify(k)}:${encodeText((v as Record<string, unknown>)[k])}`
-        first = false
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!
+        out += `${i === 0 ? '' : ','}${quoted(k)}:${encodeText((v as Record<string, unknown>)[k])}`
       }
       return `${out}}`
     }

@@ -86,7 +86,7 @@ describe('crash safety of a persistent aggregation (SIGKILL, restart)', () => {
       const w = start(killed)
       await Promise.race([w.ready, w.exit])
       // Somewhere while input is produced and processed.
-      await new Promise((r) => setTimeout(r, 50 + Math.floor(Math.random() * 400)))
+      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 700)))
       if (w.child.exitCode === null && w.child.kill('SIGKILL')) kills++
       await w.exit
     }
