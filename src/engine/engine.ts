@@ -353,9 +353,6 @@ export class Engine implements EngineApi {
       throw new SqlPlanError('ORDER BY is only supported on pull queries over tables.', stmt.orderBy[0]?.span)
     }
     const analyzed = analyzeQuery(stmt, { catalog: this.catalog, functions: this.functions })
-    if ((analyzed.sources?.length ?? 1) > 1) {
-      throw new SqlPlanError('JOIN is not supported in push queries yet.', stmt.from.span)
-    }
     const queryId = `transient_${analyzed.source.name}_${this.queryCounter++}`
     const steps = toSteps(optimize(analyzed.plan))
     const q = new PushQuery(
