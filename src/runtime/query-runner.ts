@@ -84,6 +84,10 @@ export class PersistentQuery {
   private readonly positions = new Map<string, TopicPartitionOffset>()
   /** Durable: the sink's end offset per partition after the output produced so far. */
   private readonly sinkEnds = new Map<number, number>()
+  /** Durable: the chain of LevelDB commits (each after the previous one). */
+  private commits: Promise<void> | undefined
+  /** Durable: a commit that failed (reported by the next batch or flush). */
+  private commitError: Error | undefined
   /** Durable: batches processed since the last commit point. */
   private uncommitted = 0
   private lastCommit = 0
@@ -329,6 +333,7 @@ export class PersistentQuery {
    * awaited here, so the next batch is read and processed while this one's are under way.
    */
   private async processBatch(batch: RecordBatch): Promise<number> {
+    if (this.commitError !== undefined) throw this.commitError
     const records = batch.records
     const sources = this.pipeline.sources
     if (sources.length === 1) {
@@ -399,9 +404,20 @@ export class PersistentQuery {
       }
     }
     if (commit === undefined) return
+    // The sink's ends now (after this batch's output, before any later batch's), then the
+    // LevelDB write on its own chain: producing the next batches need not wait for it.
     const sinkEnds = [...this.sinkEnds].map(([partition, offset]) => ({ partition, offset }))
-    await this.durable!.commit(commit.snapshot, { offsets: commit.offsets, sinkEnds })
-    await this.backend.commitOffsets(this.group, commit.offsets)
+    const before = this.commits
+    const durable = this.durable!
+    const done = (async () => {
+      if (before !== undefined) await before
+      await durable.commit(commit.snapshot, { offsets: commit.offsets, sinkEnds })
+      await this.backend.commitOffsets(this.group, commit.offsets)
+    })()
+    done.catch((e: unknown) => {
+      this.commitError ??= e as Error
+    })
+    this.commits = done
   }
 
   private async write(
@@ -428,13 +444,16 @@ export class PersistentQuery {
       this.writes = writes
     }
     const writes = this.writes
-    if (writes === undefined) return
-    this.window = []
-    try {
-      await writes
-    } finally {
-      if (this.writes === writes) this.writes = undefined
+    if (writes !== undefined) {
+      this.window = []
+      try {
+        await writes
+      } finally {
+        if (this.writes === writes) this.writes = undefined
+      }
     }
+    await this.commits
+    if (this.commitError !== undefined) throw this.commitError
   }
 
   /** Commits what has been processed (pull queries read the committed state). */
@@ -444,6 +463,8 @@ export class PersistentQuery {
     writes.catch(() => {})
     this.writes = writes
     await writes
+    await this.commits
+    if (this.commitError !== undefined) throw this.commitError
   }
 
   /** Stops the query and releases its state store; `destroy` also deletes the state (TERMINATE). */

@@ -68,8 +68,8 @@ export function createKeyCodec(types: readonly Type[], options: { windowed?: boo
       for (let i = 0; i < key.length; i++) writeValue(w, types[i] as Type, key[i] ?? null)
       if (windowed) {
         if (window === undefined) throw new KeyCodecError('a windowed key needs its window')
-        writeInt64(w, BigInt(window.start))
-        writeInt64(w, BigInt(window.end))
+        writeInt64Number(w, window.start)
+        writeInt64Number(w, window.end)
       }
       return w.finish()
     },
@@ -172,13 +172,34 @@ function writeInt32(w: Writer, v: number): void {
   w.byte(u & 0xff)
 }
 
+/** Scratch for 8-byte values: big-endian bytes through a DataView, no BigInt shifts. */
+const SCRATCH = new DataView(new ArrayBuffer(8))
+const SCRATCH_BYTES = new Uint8Array(SCRATCH.buffer)
+
 function writeUint64(w: Writer, u: bigint): void {
-  for (let shift = 56n; shift >= 0n; shift -= 8n) w.byte(Number((u >> shift) & 0xffn))
+  SCRATCH.setBigUint64(0, u)
+  w.bytes(SCRATCH_BYTES)
 }
 
 function writeInt64(w: Writer, v: bigint): void {
   if (v < -SIGN_64 || v >= SIGN_64) throw new KeyCodecError(`not a 64-bit integer: ${v}`)
-  writeUint64(w, (BigInt.asUintN(64, v) ^ SIGN_64) & MASK_64)
+  // Two's complement with the sign bit flipped: unsigned byte order = signed order.
+  SCRATCH.setBigInt64(0, v)
+  SCRATCH_BYTES[0] = (SCRATCH_BYTES[0] as number) ^ 0x80
+  w.bytes(SCRATCH_BYTES)
+}
+
+/** writeInt64 of a safe integer held as a number (window bounds), without a BigInt. */
+function writeInt64Number(w: Writer, v: number): void {
+  if (!Number.isSafeInteger(v)) {
+    writeInt64(w, BigInt(v))
+    return
+  }
+  const hi = Math.floor(v / 4294967296)
+  SCRATCH.setInt32(0, hi)
+  SCRATCH.setUint32(4, v - hi * 4294967296)
+  SCRATCH_BYTES[0] = (SCRATCH_BYTES[0] as number) ^ 0x80
+  w.bytes(SCRATCH_BYTES)
 }
 
 const F64 = new DataView(new ArrayBuffer(8))
