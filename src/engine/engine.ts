@@ -348,6 +348,9 @@ export class Engine implements EngineApi {
   }
 
   private transientQuery(stmt: Query, text: string): StatementResult {
+    if (stmt.limit !== undefined && !Number.isInteger(stmt.limit)) {
+      throw new SqlPlanError('Value must be integer for command: LIMIT', stmt.span)
+    }
     if (stmt.emit === undefined) return this.pullQuery(stmt, text)
     if (stmt.orderBy !== undefined) {
       throw new SqlPlanError('ORDER BY is only supported on pull queries over tables.', stmt.orderBy[0]?.span)
@@ -453,6 +456,9 @@ export class Engine implements EngineApi {
     text: string,
   ): Promise<StatementResult> {
     const kind: SourceKind = stmt.kind === 'CreateStreamAsSelect' ? 'STREAM' : 'TABLE'
+    if (stmt.query.limit !== undefined) {
+      throw new SqlPlanError(`CREATE ${kind} AS SELECT statements don't support LIMIT clause.`, stmt.span)
+    }
     const existing = this.catalog.source(stmt.name)
     if (existing !== undefined) {
       if (stmt.ifNotExists) {

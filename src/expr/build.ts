@@ -607,8 +607,9 @@ function arithmetic(e: ArithmeticBinary, env: Env): Built {
   const l = build(e.left, env)
   const r = build(e.right, env)
   if (l.type === null || r.type === null) {
+    const name = (t: Type | null): string => (t === null ? 'null' : typeToString(t))
     throw plan(
-      `Error processing expression: ${fmt(e)}. Unsupported arithmetic types. ${l.type?.kind ?? 'NULL'} ${r.type?.kind ?? 'NULL'}`,
+      `Error processing expression: ${fmt(e)}. Arithmetic on types ${name(l.type)} and ${name(r.type)} are not supported.`,
       e,
     )
   }

@@ -165,6 +165,11 @@ export function formatDateTime(ms: number, pattern: string, zone = 'UTC'): strin
         const abs = Math.abs(offset)
         const hh = pad(Math.floor(abs / 60), 2)
         const mm = pad(abs % 60, 2)
+        if (part.letter === 'Z') {
+          // java.time: Z..ZZZ is +HHMM (+0000 for UTC), ZZZZZ is +HH:MM or Z.
+          out += w === 5 ? (offset === 0 ? 'Z' : `${sign}${hh}:${mm}`) : `${sign}${hh}${mm}`
+          break
+        }
         out +=
           w === 1
             ? `${sign}${hh}${mm === '00' ? '' : mm}`
