@@ -432,6 +432,8 @@ export class AggregateOperator implements Operator {
     const out: Change = {
       ...c,
       row,
+      // A time window's row carries the largest timestamp of its records (Kafka Streams' window aggregation).
+      ts: this.window?.type !== 'SESSION' && g.ts !== undefined ? Math.max(g.ts, c.ts) : c.ts,
       tombstone: false,
       nullKey: false,
       window: { start: g.start, end: g.end },
