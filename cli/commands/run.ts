@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import type { Engine } from '../../src/engine/engine.js'
-import type { PushQueryResult } from '../../src/engine/results.js'
+import { type PushQueryResult, selectOrder } from '../../src/engine/results.js'
 import { formatDiagnostic } from '../../src/errors.js'
 import type { OutRecord } from '../../src/log/topic-backend.js'
 import type { JsonValue } from '../../src/qtt/jsonc.js'
-import type { LogicalSchema } from '../../src/types/schema.js'
 import type { Value } from '../../src/types/values.js'
 import { renderResult, toJson } from '../format/result.js'
 import type { CliContext } from './context.js'
@@ -232,10 +231,6 @@ function cellText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v)
 }
 
-function columnNames(schema: LogicalSchema): string[] {
-  return [...schema.key, ...schema.value].map((c) => c.name)
-}
-
 /**
  * Prints a push query's rows. JSON: one object per line as they arrive. Table: without --follow
  * the rows are collected and printed as one aligned table; with --follow each row is printed as it
@@ -247,14 +242,19 @@ async function printRows(
   follow: boolean,
   ctx: CliContext,
 ): Promise<void> {
+  // Columns in SELECT order, as ksqlDB shows transient query rows.
+  const order = selectOrder(result)
   if (!table) {
-    for await (const row of result.rows) ctx.out(`${renderResult.row(result.schema, row)}\n`)
+    const schema = { key: [], value: order.columns }
+    for await (const row of result.rows) {
+      ctx.out(`${renderResult.row(schema, { ...row, values: order.values(row) })}\n`)
+    }
     return
   }
-  const names = columnNames(result.schema)
+  const names = order.columns.map((c) => c.name)
   const cells = (values: readonly Value[], tombstone: boolean): string[] =>
-    names.map((_n, i) =>
-      tombstone && i >= result.schema.key.length ? '<deleted>' : cellText(toJson(values[i] ?? null)),
+    order.columns.map((c, i) =>
+      tombstone && c.namespace !== 'KEY' ? '<deleted>' : cellText(toJson(values[i] ?? null)),
     )
   if (follow) {
     const widths = names.map((n) => Math.max(n.length, 10))
@@ -262,12 +262,13 @@ async function printRows(
     const line = (cs: readonly string[]): string =>
       `| ${cs.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`
     ctx.out(`${rule}\n${line(names)}\n${rule}\n`)
-    for await (const row of result.rows) ctx.out(`${line(cells(row.values, row.tombstone === true))}\n`)
+    for await (const row of result.rows)
+      ctx.out(`${line(cells(order.values(row), row.tombstone === true))}\n`)
     ctx.out(`${rule}\n`)
     return
   }
   const rows: string[][] = []
-  for await (const row of result.rows) rows.push(cells(row.values, row.tombstone === true))
+  for await (const row of result.rows) rows.push(cells(order.values(row), row.tombstone === true))
   ctx.out(
     `${renderResult.text({ kind: 'Listing', statement: result.statement, type: 'rows', columns: names, rows })}\n`,
   )

@@ -46,6 +46,11 @@ export interface AnalyzedQuery {
   /** The result's window (a windowed aggregation), or the source's when it passes windowed keys through. */
   readonly window?: WindowInfo
   readonly limit?: number
+  /**
+   * The output columns (key columns first) in SELECT order: `projection[i]` is the plan column
+   * of the i-th selected item. Transient queries present their rows in this order, as ksqlDB.
+   */
+  readonly projection?: readonly number[]
 }
 
 /** The columns a query over `source` can read: key, value, pseudo and (windowed) window bounds. */
@@ -221,8 +226,15 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       expanded.push(it)
       continue
     }
-    for (const c of inputColumns) {
-      if (c.namespace === 'PSEUDO') continue
+    // A transient query over a windowed source also shows the window bounds, after the key (ksqlDB).
+    const bounds = !persistent && source.window !== undefined && query.groupBy === undefined
+    const starColumns = inputColumns.filter(
+      (c) => c.namespace !== 'PSEUDO' || (bounds && (c.name === 'WINDOWSTART' || c.name === 'WINDOWEND')),
+    )
+    const keys = starColumns.filter((c) => c.namespace === 'KEY')
+    const rest = starColumns.filter((c) => c.namespace !== 'KEY')
+    const windowFirst = rest.filter((c) => c.namespace === 'PSEUDO')
+    for (const c of [...keys, ...windowFirst, ...rest.filter((c) => c.namespace !== 'PSEUDO')]) {
       const expr: ColumnRef = { kind: 'ColumnRef', name: c.name, span: it.original.span }
       expanded.push({ name: c.name, expr, original: expr, aliased: false, star: false })
     }
@@ -364,12 +376,16 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     const e = typed[i]?.expr
     return e?.kind === 'ColumnRef' ? keyCols.indexOf(e.name) : -1
   }
+  const landed = new Map<number, number>()
   for (const i of [...keyIdx].sort((a, b) => keyOrder(a) - keyOrder(b))) {
     const it = typed[i]
-    if (it !== undefined) projectItems.push({ name: it.name, expr: it.expr, type: it.type, namespace: 'KEY' })
+    if (it === undefined) continue
+    landed.set(i, projectItems.length)
+    projectItems.push({ name: it.name, expr: it.expr, type: it.type, namespace: 'KEY' })
   }
   typed.forEach((it, i) => {
     if (!keyIdx.has(i)) {
+      landed.set(i, projectItems.length)
       const e = it.expr
       const header = e.kind === 'ColumnRef' ? projectInput.find((c) => c.name === e.name) : undefined
       projectItems.push({
@@ -398,6 +414,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     ...(resultWindow(plan, source) !== undefined ? { window: resultWindow(plan, source) } : {}),
     partitionByNull,
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    projection: typed.map((_it, i) => landed.get(i) ?? i),
   }
 }
 

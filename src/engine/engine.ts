@@ -374,6 +374,7 @@ export class Engine implements EngineApi {
       schema: sinkSchema(analyzed.plan.columns),
       rows: { [Symbol.asyncIterator]: () => q.rows() },
       cancel: () => q.cancel(),
+      ...(analyzed.projection?.some((p, i) => p !== i) ? { projection: analyzed.projection } : {}),
     }
   }
 

@@ -1,5 +1,5 @@
 import type { Value } from '../types/values.js'
-import type { LogicalSchema } from '../types/schema.js'
+import type { Column, LogicalSchema } from '../types/schema.js'
 
 /**
  * What `Engine.execute` returns per statement (ksqlDB's KsqlEntity family, cut down).
@@ -41,6 +41,12 @@ export interface PushQueryResult {
   readonly rows: AsyncIterable<PushRow>
   cancel(): void
   /**
+   * The SELECT order of the columns when it differs from the schema's (key columns first):
+   * `projection[i]` is the schema column shown i-th. ksqlDB presents transient query rows in
+   * SELECT order; `selectOrder` applies it.
+   */
+  readonly projection?: readonly number[]
+  /**
    * Set on pull queries (SELECT without EMIT): what was read, a table's state or a stream's topic.
    * The rows end after the last one. `schema.key` is then empty and `schema.value` lists every
    * column in row order (the projection's order, as ksqlDB's pull query header), key columns
@@ -55,4 +61,18 @@ export interface PushRow {
   readonly values: readonly Value[]
   /** A table row deleted (tombstone). */
   readonly tombstone?: boolean
+}
+
+/** A query's columns and a row's values in SELECT order (see `PushQueryResult.projection`). */
+export function selectOrder(result: PushQueryResult): {
+  readonly columns: readonly Column[]
+  values(row: PushRow): readonly Value[]
+} {
+  const all = [...result.schema.key, ...result.schema.value]
+  const order = result.projection
+  if (order === undefined) return { columns: all, values: (row) => row.values }
+  return {
+    columns: order.map((i) => all[i] as Column),
+    values: (row) => order.map((i) => row.values[i] ?? null),
+  }
 }

@@ -1,11 +1,10 @@
 import { parseStatements } from '../../grammar/parse.js'
 import type { StatementKind } from '../ast/statements.js'
 import type { EngineApi } from '../engine/engine.js'
-import type { PushQueryResult, StatementResult } from '../engine/results.js'
+import { type PushQueryResult, type StatementResult, selectOrder } from '../engine/results.js'
 import { bytesToBase64, javaDoubleToString } from '../expr/cast.js'
 import { formatDate, formatTime, formatTimestamp } from '../expr/time.js'
 import { Decimal } from '../types/decimal.js'
-import type { Column } from '../types/schema.js'
 import { type Type, typeToString } from '../types/type.js'
 import type { Value } from '../types/values.js'
 import { matchesExpected } from './compare.js'
@@ -205,7 +204,7 @@ function adminEntity(r: StatementResult): JsonObject {
 
 /** ksqlDB's header schema text: `` `ID` STRING KEY, `COUNT` BIGINT ``; only table pull queries mark keys. */
 export function headerSchema(result: PushQueryResult): string {
-  const cols: readonly Column[] = [...result.schema.key, ...result.schema.value]
+  const cols = selectOrder(result).columns
   const table = result.pull === 'TABLE'
   return cols
     .map((c) => {
@@ -222,11 +221,12 @@ async function queryResponse(
   result: PushQueryResult,
   pushQueryLimit: number | undefined,
 ): Promise<ActualResponse> {
-  const cols: readonly Column[] = [...result.schema.key, ...result.schema.value]
+  const order = selectOrder(result)
+  const cols = order.columns
   const rows: JsonObject[] = [{ header: { queryId: result.queryId, schema: headerSchema(result) } }]
   let count = 0
   for await (const row of result.rows) {
-    const columns = row.values.map((v, i) => restJson(v, cols[i]?.type))
+    const columns = order.values(row).map((v, i) => restJson(v, cols[i]?.type))
     rows.push({ row: row.tombstone === true ? { columns, tombstone: true } : { columns } })
     count++
   }

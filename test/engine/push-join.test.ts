@@ -63,3 +63,33 @@ describe('transient push queries with a JOIN', () => {
     await engine.close()
   })
 })
+
+describe('transient push queries present columns in SELECT order', () => {
+  it('value before key, and SELECT * over a windowed table shows the window bounds after the key', async () => {
+    const { selectOrder } = await import('../../src/engine/results.js')
+    const engine = await Engine.create({
+      backend: EmbeddedBackend.inMemory(),
+      properties: { 'auto.offset.reset': 'earliest' },
+      followPushQueries: false,
+    })
+    await engine.execute(`
+      CREATE STREAM s (K STRING KEY, ID INT) WITH (KAFKA_TOPIC='s', PARTITIONS=1, VALUE_FORMAT='JSON');
+      CREATE TABLE counts AS SELECT K, COUNT(*) AS N FROM s WINDOW TUMBLING (SIZE 1 SECOND) GROUP BY K;
+      INSERT INTO s (ROWTIME, K, ID) VALUES (1500, 'a', 7);`)
+    await engine.runUntilIdle()
+    const shown = async (sql: string): Promise<{ names: string[]; rows: unknown[] }> => {
+      const [r] = await engine.execute(sql)
+      if (r?.kind !== 'PushQuery') throw new Error('expected a push query')
+      const order = selectOrder(r)
+      const rows: unknown[] = []
+      for await (const row of r.rows) rows.push(order.values(row))
+      return { names: order.columns.map((c) => c.name), rows }
+    }
+    expect(await shown('SELECT ID, K FROM s EMIT CHANGES;')).toEqual({ names: ['ID', 'K'], rows: [[7, 'a']] })
+    expect(await shown('SELECT * FROM counts EMIT CHANGES;')).toEqual({
+      names: ['K', 'WINDOWSTART', 'WINDOWEND', 'N'],
+      rows: [['a', 1000n, 2000n, 1n]],
+    })
+    await engine.close()
+  })
+})
