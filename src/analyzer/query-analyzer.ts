@@ -254,11 +254,12 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
         query.span,
       )
     }
-    if (query.groupBy === undefined) {
+    if (query.groupBy === undefined && persistent) {
       // ksqlDB first names the SELECT expressions that are not aggregates (as for an empty GROUP BY).
       buildAggregate(query, expanded, plan, inputColumns, unqualify, functions, source, nextSynthetic)
       throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
     }
+    // A transient query without GROUP BY aggregates all its rows in one group (no key columns).
     if (parts !== undefined)
       throw new SqlPlanError('PARTITION BY and GROUP BY cannot be combined.', query.span)
     const built = buildAggregate(
