@@ -10,7 +10,7 @@ import type {
 } from '../ast/statements.js'
 import { Catalog } from '../catalog/catalog.js'
 import type { SourceDef, SourceKind } from '../catalog/source.js'
-import { EddyError, SqlPlanError } from '../errors.js'
+import { EddyError, preparing, SqlPlanError } from '../errors.js'
 import { castValue, compileExpr } from '../expr/compile.js'
 import { typeOf } from '../expr/typer.js'
 import { builtinFunctions } from '../functions/builtins.js'
@@ -655,15 +655,27 @@ export class Engine implements EngineApi {
     if (badHeaders.length > 0) {
       throw new SqlPlanError(`Cannot insert into HEADER columns: ${badHeaders.join(', ')}`, stmt.span)
     }
+    for (const n of names) {
+      if (n === 'ROWPARTITION' || n === 'ROWOFFSET') {
+        throw new SqlPlanError(`Inserting into column \`${n}\` is not allowed.`, stmt.span)
+      }
+    }
     if (names.length !== stmt.values.length) {
-      throw new SqlPlanError(
-        `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${stmt.values.map(() => '?').join(', ')}]`,
-        stmt.span,
+      throw preparing(
+        new SqlPlanError(
+          `Expected number columns and values to match: ${names.length}, ${stmt.values.length}`,
+          stmt.span,
+        ),
       )
     }
     const emptyScope = {
       scope: {
-        resolveColumn(ref: { name: string; span: import('../ast/span.js').Span }): never {
+        resolveColumn(ref: { source?: string; name: string; span: import('../ast/span.js').Span }): never {
+          if (ref.source !== undefined) {
+            throw preparing(
+              new SqlPlanError(`'${ref.source}' is not a valid stream/table name or alias.`, ref.span),
+            )
+          }
           throw new SqlPlanError(`Column '${ref.name}' cannot be resolved in INSERT VALUES.`, ref.span)
         },
       },
