@@ -22,9 +22,9 @@ const INCORRECT_REASONS: Readonly<Record<string, RegExp>> = {
   empty_output: /output\.json Message: Outputs cannot be empty\.$/,
   expected_mismatch: /^topic S1, record 0: expected <"1001", "101"> but was <"101", "101">/,
   incorrect_input_format: /input\.json Message: .*line 1:2/,
-  insert_values: /^statement failed: .*Expected a value for each column/,
+  insert_values: /^statement failed: .*Expected number columns and values to match: 3, 4/,
   missing_field_in_output: /output\.json Message: No 'outputs' field in the output file\.$/,
-  second_of_three_stmts_fails: /^statement failed: .*Expected a value for each column/,
+  second_of_three_stmts_fails: /^statement failed: .*Expected number columns and values to match: 3, 4/,
 }
 
 interface Run {
