@@ -1,10 +1,10 @@
 import type { Evaluator } from '../../expr/compile.js'
 import type { Row, Value } from '../../types/values.js'
 import type { StateTable } from '../../state/state-store.js'
-import type { Change, Control, Operator } from '../messages.js'
+import type { Change, Operator } from '../messages.js'
 import { compareKeys } from './aggregate.js'
 import type { OperatorContext } from './context.js'
-import { keyText } from './join.js'
+import { keyText, Port } from './join.js'
 
 /** The latest row of one side's key, with its event time. */
 interface SideRow {
@@ -16,20 +16,6 @@ interface SideRow {
 /** A left row's subscription: the right key it joins (null: none). */
 interface LeftRow extends SideRow {
   readonly foreignKey: Value
-}
-
-/** One side's entry point. */
-class Input implements Operator {
-  constructor(
-    private readonly onData: (c: Change) => void,
-    private readonly onCtl: ((m: Control) => void) | undefined,
-  ) {}
-  onChange(c: Change): void {
-    this.onData(c)
-  }
-  onControl(m: Control): void {
-    this.onCtl?.(m)
-  }
 }
 
 /**
@@ -68,11 +54,11 @@ export class ForeignKeyJoinOperator {
     private readonly downstream: Operator,
     private readonly ctx: OperatorContext,
   ) {
-    this.left = new Input(
+    this.left = new Port(
       (c) => this.onLeft(c),
       (m) => this.downstream.onControl(m),
     )
-    this.right = new Input((c) => this.onRight(c), undefined)
+    this.right = new Port((c) => this.onRight(c), undefined)
     this.leftRows = ctx.state.table('left')
     this.rightRows = ctx.state.table('right')
     this.subscribers = ctx.state.table('subscribers')

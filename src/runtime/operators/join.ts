@@ -38,7 +38,7 @@ function valueText(v: Value): string {
 }
 
 /** One side's entry point into a two-input operator. */
-class Port implements Operator {
+export class Port implements Operator {
   constructor(
     private readonly onData: (c: Change) => void,
     private readonly onCtl: ((m: Control) => void) | undefined,
