@@ -205,7 +205,7 @@ export function buildPersistent(
     return {
       ...buildPipeline(plan, mat, ctx),
       sink,
-      materialization: new StoreMaterialization(ctx.state, mat.rows, mat.keyCodec),
+      materialization: new StoreMaterialization(ctx.state, mat.rows, mat.keyCodec, mat.keyCount),
     }
   }
   return { ...buildPipeline(plan, sink, ctx), sink }

@@ -3,7 +3,7 @@ import type { KeyCodec } from '../state/key-codec.js'
 import { prefixUpperBound } from '../state/key-codec.js'
 import type { Value } from '../types/values.js'
 import type { Materialization, MaterializedRow, ScanOptions } from './materialization.js'
-import { hexKey } from './operators/materialize.js'
+import { hexKey, materializedRow, type StoredRow } from './operators/materialize.js'
 
 /**
  * Pull queries over a CTAS table read the query's own LevelDB (the rows MaterializeOperator
@@ -16,6 +16,7 @@ export class StoreMaterialization implements Materialization {
     private readonly store: LevelStateStore,
     private readonly rows: OutputTable<MaterializedRow>,
     readonly keyCodec: KeyCodec,
+    private readonly keyCount: number,
   ) {}
 
   async *scan(options: ScanOptions = {}): AsyncGenerator<MaterializedRow> {
@@ -29,22 +30,24 @@ export class StoreMaterialization implements Materialization {
       else range.lt = hexKey(options.to)
     }
     if (options.reverse === true) range.reverse = true
-    for await (const [, row] of this.store.iterate<MaterializedRow>(this.rows, range)) yield row
+    for await (const [, stored] of this.store.iterate<StoredRow>(this.rows, range)) {
+      yield materializedRow(stored, this.keyCount)
+    }
   }
 
   async get(key: readonly Value[]): Promise<readonly MaterializedRow[]> {
     const out: MaterializedRow[] = []
     if (!this.keyCodec.windowed) {
-      const hit = this.store.committedValue<MaterializedRow>(this.rows, hexKey(this.keyCodec.encode(key)))
-      return hit === undefined ? out : [await hit]
+      const hit = this.store.committedValue<StoredRow>(this.rows, hexKey(this.keyCodec.encode(key)))
+      return hit === undefined ? out : [materializedRow(await hit, this.keyCount)]
     }
     const prefix = this.keyCodec.encodePrefix(key)
     const upper = prefixUpperBound(prefix)
-    for await (const [, row] of this.store.iterate<MaterializedRow>(this.rows, {
+    for await (const [, stored] of this.store.iterate<StoredRow>(this.rows, {
       gte: hexKey(prefix),
       ...(upper !== undefined ? { lt: hexKey(upper) } : {}),
     })) {
-      out.push(row)
+      out.push(materializedRow(stored, this.keyCount))
     }
     return out
   }

@@ -98,8 +98,12 @@ export class LevelStateStore implements StateStore {
    * `id` in memory until the next snapshot, which stores each under `keyOf(value)`; nothing is
    * cached afterwards.
    */
-  outputTable<V>(name: string, keyOf: (value: V) => string): OutputTable<V> {
-    const t = new OutputTable<V>(this.prefix(name), keyOf)
+  outputTable<V>(
+    name: string,
+    keyOf: (value: V) => string,
+    stored: (value: V) => unknown = (v) => v,
+  ): OutputTable<V> {
+    const t = new OutputTable<V>(this.prefix(name), keyOf, stored)
     this.tables.push(t)
     return t
   }
@@ -300,6 +304,8 @@ export class OutputTable<V> implements Flushable {
   constructor(
     readonly prefix: string,
     private readonly keyOf: (value: V) => string,
+    /** What is stored of a value (a compact form). */
+    private readonly stored: (value: V) => unknown,
   ) {}
 
   put(id: string, value: V): void {
@@ -316,7 +322,7 @@ export class OutputTable<V> implements Flushable {
     for (const c of this.changes.values()) {
       const full = this.prefix + this.keyOf(c.value)
       if (c.deleted) batch.del(full)
-      else batch.put(full, encodeState(c.value))
+      else batch.put(full, encodeState(this.stored(c.value)))
     }
     this.changes.clear()
     return n

@@ -1,7 +1,7 @@
 import type { StepColumn } from '../../plan/physical/steps.js'
 import type { LevelStateStore, OutputTable } from '../../state/level-store.js'
 import { createKeyCodec, type KeyCodec } from '../../state/key-codec.js'
-import type { Value } from '../../types/values.js'
+import type { Row, Value } from '../../types/values.js'
 import type { MaterializedRow } from '../materialization.js'
 import type { Change, Control, Operator } from '../messages.js'
 import { keyText } from './aggregate.js'
@@ -17,10 +17,26 @@ export function hexKey(bytes: Uint8Array): string {
  * state table keyed by the order-preserving key codec, so pull queries scan LevelDB's sorted keys
  * (src/runtime/store-materialization.ts). Written with the rest of the state at each commit.
  */
+/** A materialized row as stored: the row and its time (+ window); the key is the row's first columns. */
+export type StoredRow = readonly [Row, number] | readonly [Row, number, number, number]
+
+function storedRow(r: MaterializedRow): StoredRow {
+  return r.window === undefined ? [r.row, r.ts] : [r.row, r.ts, r.window.start, r.window.end]
+}
+
+/** Back from the stored form. */
+export function materializedRow(s: StoredRow, keyCount: number): MaterializedRow {
+  const [row, ts, start, end] = s
+  const key = row.slice(0, keyCount)
+  return start === undefined || end === undefined
+    ? { key, row, ts }
+    : { key, window: { start, end }, row, ts }
+}
+
 export class MaterializeOperator implements Operator {
   readonly keyCodec: KeyCodec
   readonly rows: OutputTable<MaterializedRow>
-  private readonly keyCount: number
+  readonly keyCount: number
 
   constructor(
     columns: readonly StepColumn[],
@@ -36,8 +52,10 @@ export class MaterializeOperator implements Operator {
     )
     const codec = this.keyCodec
     // The key codec runs once per key and commit, not per record.
-    this.rows = store.outputTable<MaterializedRow>('materialized', (r) =>
-      hexKey(codec.encode(r.key, r.window)),
+    this.rows = store.outputTable<MaterializedRow>(
+      'materialized',
+      (r) => hexKey(codec.encode(r.key, r.window)),
+      storedRow,
     )
   }
 
