@@ -247,6 +247,7 @@ export class PersistentQuery {
     if (this.state !== 'RUNNING') return 0
     let n = 0
     try {
+      if (this.sourceTopics.length > 1) return await this.runMerged()
       for (const topic of this.sourceTopics) {
         const offsets = await this.backend.committedOffsets(this.group, topic)
         for await (const batch of this.backend.consume(topic, {
@@ -265,6 +266,67 @@ export class PersistentQuery {
       this.error = e as Error
       throw e
     }
+    return n
+  }
+
+  /**
+   * A query over several topics (a join) processes what they hold in timestamp order across
+   * topics, as Kafka Streams picks the record with the lowest timestamp among its partitions: a
+   * merge of one stream per topic, in chunks of BATCH_RECORDS. On equal timestamps the later
+   * source (a join's right side: a stream-table join's table) goes first.
+   */
+  private async runMerged(): Promise<number> {
+    const streams = await Promise.all(
+      this.sourceTopics.map(async (topic, index) => {
+        const offsets = await this.backend.committedOffsets(this.group, topic)
+        const it = this.backend
+          .consume(topic, { offsets, follow: false, reset: this.reset, maxBatchRecords: BATCH_RECORDS })
+          [Symbol.asyncIterator]()
+        return { index, it, buf: [] as readonly InRecord[], pos: 0, done: false }
+      }),
+    )
+    const refill = async (s: (typeof streams)[number]): Promise<void> => {
+      while (s.pos >= s.buf.length && !s.done) {
+        const next = await s.it.next()
+        if (next.done === true) s.done = true
+        else {
+          s.buf = next.value.records
+          s.pos = 0
+        }
+      }
+    }
+    for (const s of streams) await refill(s)
+    let n = 0
+    let chunk: InRecord[] = []
+    const ends = new Map<string, TopicPartitionOffset>()
+    for (;;) {
+      let best: (typeof streams)[number] | undefined
+      let bestTs = 0
+      for (const s of streams) {
+        const r = s.buf[s.pos]
+        if (r === undefined) continue
+        if (best === undefined || r.timestamp < bestTs || (r.timestamp === bestTs && s.index > best.index)) {
+          best = s
+          bestTs = r.timestamp
+        }
+      }
+      if (best === undefined) break
+      const r = best.buf[best.pos++]!
+      chunk.push(r)
+      ends.set(`${r.topic}\u0000${r.partition}`, {
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset + 1,
+      })
+      if (best.pos >= best.buf.length) await refill(best)
+      if (chunk.length >= BATCH_RECORDS) {
+        n += await this.processRecords(chunk, [...ends.values()])
+        chunk = []
+        ends.clear()
+      }
+    }
+    if (chunk.length > 0) n += await this.processRecords(chunk, [...ends.values()])
+    await this.flush()
     return n
   }
 
@@ -332,9 +394,18 @@ export class PersistentQuery {
    * chain: produce, then commit, after the previous batch's. Only the previous batch's writes are
    * awaited here, so the next batch is read and processed while this one's are under way.
    */
-  private async processBatch(batch: RecordBatch): Promise<number> {
+  private processBatch(batch: RecordBatch): Promise<number> {
+    return this.processRecords(batch.records, [
+      { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
+    ])
+  }
+
+  /** Runs records through the operators; `commits` are the offsets after them, per topic partition. */
+  private async processRecords(
+    records: readonly InRecord[],
+    commits: readonly TopicPartitionOffset[],
+  ): Promise<number> {
     if (this.commitError !== undefined) throw this.commitError
-    const records = batch.records
     const sources = this.pipeline.sources
     if (sources.length === 1) {
       const src = this.pipeline.source
@@ -344,17 +415,16 @@ export class PersistentQuery {
     for (const s of sources) s.operator.onControl({ kind: 'Barrier', epoch })
     const out = this.pipeline.sink.buffer
     const output = out.length > 0 ? out.splice(0, out.length) : undefined
-    const commit = { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset }
     const prev = this.writes
     let writes: Promise<void>
     if (this.durable !== undefined) {
-      this.positions.set(`${commit.topic}\u0000${commit.partition}`, commit)
+      for (const commit of commits) this.positions.set(`${commit.topic}\u0000${commit.partition}`, commit)
       this.uncommitted++
       const due = Date.now() - this.lastCommit >= this.commitIntervalMs
       writes = this.writeDurable(prev, output, due ? this.commitPoint() : undefined)
       if (!due) this.scheduleCommit()
     } else {
-      writes = this.write(prev, output, commit, ++this.batches)
+      writes = this.write(prev, output, commits, ++this.batches)
     }
     // A failure is reported by the next batch or by flush(); do not also report it as unhandled.
     writes.catch(() => {})
@@ -423,12 +493,12 @@ export class PersistentQuery {
   private async write(
     prev: Promise<void> | undefined,
     output: OutRecord[] | undefined,
-    commit: TopicPartitionOffset,
+    commits: readonly TopicPartitionOffset[],
     seq: number,
   ): Promise<void> {
     if (prev !== undefined) await prev
     if (output !== undefined) await this.backend.produce(this.sinkTopic, output)
-    this.produced.set(`${commit.topic}\u0000${commit.partition}`, commit)
+    for (const c of commits) this.produced.set(`${c.topic}\u0000${c.partition}`, c)
     // A later batch is already processed: its write commits this offset along with its own.
     if (seq !== this.batches) return
     const offsets = [...this.produced.values()]

@@ -93,3 +93,26 @@ describe('transient push queries present columns in SELECT order', () => {
     await engine.close()
   })
 })
+
+describe('persistent joins over topics that already hold data', () => {
+  it('process both topics in timestamp order (not one topic after the other)', async () => {
+    const backend = EmbeddedBackend.inMemory()
+    const engine = await Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
+    await engine.execute(SETUP)
+    await engine.execute(
+      'CREATE STREAM enriched AS SELECT v.USER_ID, v.PAGE, u.REGION FROM views v LEFT JOIN users u ON v.USER_ID = u.ID;',
+    )
+    await engine.runUntilIdle()
+    const out: string[] = []
+    for await (const b of backend.consume('ENRICHED', { follow: false })) {
+      for (const r of b.records) out.push(new TextDecoder().decode(r.value ?? new Uint8Array()))
+    }
+    expect(out).toEqual([
+      '{"PAGE":"early","REGION":null}',
+      '{"PAGE":"cart","REGION":"AMER"}',
+      '{"PAGE":"home","REGION":"EMEA"}',
+      '{"PAGE":"home","REGION":null}',
+    ])
+    await engine.close()
+  })
+})
