@@ -282,7 +282,9 @@ export class PersistentQuery {
         const it = this.backend
           .consume(topic, { offsets, follow: false, reset: this.reset, maxBatchRecords: BATCH_RECORDS })
           [Symbol.asyncIterator]()
-        return { index, it, buf: [] as readonly InRecord[], pos: 0, done: false }
+        /** Per partition, the offset after the last record taken into the current chunk. */
+        const taken = new Map<number, number>()
+        return { topic, index, it, buf: [] as readonly InRecord[], pos: 0, done: false, taken }
       }),
     )
     const refill = async (s: (typeof streams)[number]): Promise<void> => {
@@ -298,7 +300,14 @@ export class PersistentQuery {
     for (const s of streams) await refill(s)
     let n = 0
     let chunk: InRecord[] = []
-    const ends = new Map<string, TopicPartitionOffset>()
+    const commits = (): TopicPartitionOffset[] => {
+      const out: TopicPartitionOffset[] = []
+      for (const s of streams) {
+        for (const [partition, offset] of s.taken) out.push({ topic: s.topic, partition, offset })
+        s.taken.clear()
+      }
+      return out
+    }
     for (;;) {
       let best: (typeof streams)[number] | undefined
       let bestTs = 0
@@ -313,19 +322,14 @@ export class PersistentQuery {
       if (best === undefined) break
       const r = best.buf[best.pos++]!
       chunk.push(r)
-      ends.set(`${r.topic}\u0000${r.partition}`, {
-        topic: r.topic,
-        partition: r.partition,
-        offset: r.offset + 1,
-      })
+      best.taken.set(r.partition, r.offset + 1)
       if (best.pos >= best.buf.length) await refill(best)
       if (chunk.length >= BATCH_RECORDS) {
-        n += await this.processRecords(chunk, [...ends.values()])
+        n += await this.processRecords(chunk, commits())
         chunk = []
-        ends.clear()
       }
     }
-    if (chunk.length > 0) n += await this.processRecords(chunk, [...ends.values()])
+    if (chunk.length > 0) n += await this.processRecords(chunk, commits())
     await this.flush()
     return n
   }
