@@ -320,6 +320,22 @@ export class PersistentQuery {
         }
       }
       if (best === undefined) break
+      if (streams.every((o) => o === best || o.pos >= o.buf.length)) {
+        // Only one topic has records left: its batches go through as they are.
+        if (chunk.length > 0) n += await this.processRecords(chunk, commits())
+        chunk = []
+        for (;;) {
+          const rest = best.pos === 0 ? best.buf : best.buf.slice(best.pos)
+          const last = rest[rest.length - 1]!
+          best.pos = best.buf.length
+          n += await this.processRecords(rest, [
+            { topic: last.topic, partition: last.partition, offset: last.offset + 1 },
+          ])
+          await refill(best)
+          if (best.pos >= best.buf.length) break
+        }
+        continue
+      }
       const r = best.buf[best.pos++]!
       chunk.push(r)
       best.taken.set(r.partition, r.offset + 1)
