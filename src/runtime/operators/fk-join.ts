@@ -4,7 +4,7 @@ import type { StateTable } from '../../state/state-store.js'
 import type { Change, Operator } from '../messages.js'
 import { compareKeys } from './aggregate.js'
 import type { OperatorContext } from './context.js'
-import { keyText, Port } from './join.js'
+import { joinedChange, keyText, Port } from './join.js'
 
 /** The latest row of one side's key, with its event time. */
 interface SideRow {
@@ -159,25 +159,8 @@ export class ForeignKeyJoinOperator {
     ts: number,
     tombstone = false,
   ): void {
-    const lw = this.leftWidth
-    const rw = this.rightWidth
-    const out: Row = new Array(1 + lw + rw + 1)
-    out[0] = key
-    for (let i = 0; i < lw; i++)
-      out[1 + i] = tombstone || leftRow === undefined ? null : (leftRow[1 + i] ?? null)
-    for (let i = 0; i < rw; i++)
-      out[1 + lw + i] = tombstone || rightRow === undefined ? null : (rightRow[1 + i] ?? null)
-    out[1 + lw + rw] = BigInt(ts)
-    this.downstream.onChange({
-      row: out,
-      ts,
-      headers: proto.headers,
-      tombstone,
-      nullKey: false,
-      window: undefined,
-      topic: proto.topic,
-      partition: proto.partition,
-      offset: proto.offset,
-    })
+    this.downstream.onChange(
+      joinedChange(proto, key, leftRow, rightRow, ts, tombstone, this.leftWidth, this.rightWidth, undefined),
+    )
   }
 }

@@ -89,26 +89,54 @@ abstract class JoinBase {
     ts: number,
     tombstone = false,
   ): void {
-    const lw = this.leftWidth
-    const rw = this.rightWidth
-    const out: Row = new Array(1 + lw + rw + 1)
-    out[0] = key
-    for (let i = 0; i < lw; i++)
-      out[1 + i] = tombstone || leftRow === undefined ? null : (leftRow[1 + i] ?? null)
-    for (let i = 0; i < rw; i++)
-      out[1 + lw + i] = tombstone || rightRow === undefined ? null : (rightRow[1 + i] ?? null)
-    out[1 + lw + rw] = BigInt(ts)
-    this.downstream.onChange({
-      row: out,
-      ts,
-      headers: proto.headers,
-      tombstone,
-      nullKey: false,
-      window: proto.window,
-      topic: proto.topic,
-      partition: proto.partition,
-      offset: proto.offset,
-    })
+    this.downstream.onChange(
+      joinedChange(
+        proto,
+        key,
+        leftRow,
+        rightRow,
+        ts,
+        tombstone,
+        this.leftWidth,
+        this.rightWidth,
+        proto.window,
+      ),
+    )
+  }
+}
+
+/**
+ * A join's output change: `[key, ...leftValues, ...rightValues, ROWTIME]`, a missing side's values
+ * (or every value, for a delete) null; provenance from `proto`.
+ */
+export function joinedChange(
+  proto: Change,
+  key: Value,
+  leftRow: Row | undefined,
+  rightRow: Row | undefined,
+  ts: number,
+  tombstone: boolean,
+  lw: number,
+  rw: number,
+  window: Change['window'],
+): Change {
+  const out: Row = new Array(1 + lw + rw + 1)
+  out[0] = key
+  for (let i = 0; i < lw; i++)
+    out[1 + i] = tombstone || leftRow === undefined ? null : (leftRow[1 + i] ?? null)
+  for (let i = 0; i < rw; i++)
+    out[1 + lw + i] = tombstone || rightRow === undefined ? null : (rightRow[1 + i] ?? null)
+  out[1 + lw + rw] = BigInt(ts)
+  return {
+    row: out,
+    ts,
+    headers: proto.headers,
+    tombstone,
+    nullKey: false,
+    window,
+    topic: proto.topic,
+    partition: proto.partition,
+    offset: proto.offset,
   }
 }
 
