@@ -1,39 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { Engine } from '../../src/engine/engine.js'
-import { EmbeddedBackend } from '../../src/log/embedded/embedded-backend.js'
-import type { TopicBackend } from '../../src/log/topic-backend.js'
+import type { Engine } from '../../src/engine/engine.js'
+import { engineOver, feed, readAll } from './topic-helpers.js'
 
-const enc = new TextEncoder()
-const dec = new TextDecoder()
-
-type Rec = { key: string | null; value: string | null; ts: number }
-
-async function readAll(backend: TopicBackend, topic: string): Promise<Rec[]> {
-  const out: Rec[] = []
-  for await (const b of backend.consume(topic, { follow: false })) {
-    for (const r of b.records) {
-      out.push({
-        key: r.key === null ? null : dec.decode(r.key),
-        value: r.value === null ? null : dec.decode(r.value),
-        ts: r.timestamp,
-      })
-    }
-  }
-  return out
-}
-
-async function engine(): Promise<Engine> {
-  const backend = EmbeddedBackend.inMemory()
-  for (const t of ['orders', 'customers']) await backend.createTopic(t, { partitions: 1 })
-  return Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
-}
-
-async function feed(e: Engine, topic: string, key: string, value: string | null, ts: number): Promise<void> {
-  await e.backend.produce(topic, [
-    { key: enc.encode(key), value: value === null ? null : enc.encode(value), timestamp: ts },
-  ])
-  await e.runUntilIdle()
-}
+const engine = (): Promise<Engine> => engineOver('orders', 'customers')
 
 const TABLES = `
   CREATE TABLE O (ID STRING PRIMARY KEY, CUST STRING, AMOUNT INT) WITH (kafka_topic='orders', value_format='JSON');

@@ -1,42 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { Engine } from '../../src/engine/engine.js'
+import type { Engine } from '../../src/engine/engine.js'
 import { SqlPlanError } from '../../src/errors.js'
-import { EmbeddedBackend } from '../../src/log/embedded/embedded-backend.js'
-import type { TopicBackend } from '../../src/log/topic-backend.js'
-
-const enc = new TextEncoder()
-const dec = new TextDecoder()
-
-type Rec = { key: string | null; value: string | null; ts: number }
-
-async function readAll(backend: TopicBackend, topic: string): Promise<Rec[]> {
-  const out: Rec[] = []
-  for await (const b of backend.consume(topic, { follow: false })) {
-    for (const r of b.records) {
-      out.push({
-        key: r.key === null ? null : dec.decode(r.key),
-        value: r.value === null ? null : dec.decode(r.value),
-        ts: r.timestamp,
-      })
-    }
-  }
-  return out
-}
+import { engineOver, feed, readAll } from './topic-helpers.js'
 
 /** An engine over empty topics `left` and `right`. */
-async function engine(): Promise<Engine> {
-  const backend = EmbeddedBackend.inMemory()
-  for (const t of ['left', 'right']) await backend.createTopic(t, { partitions: 1 })
-  return Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
-}
-
-/** Produces one record, then runs the queries (the conformance tests' record-at-a-time order). */
-async function feed(e: Engine, topic: string, key: string, value: string | null, ts: number): Promise<void> {
-  await e.backend.produce(topic, [
-    { key: enc.encode(key), value: value === null ? null : enc.encode(value), timestamp: ts },
-  ])
-  await e.runUntilIdle()
-}
+const engine = (): Promise<Engine> => engineOver('left', 'right')
 
 const STREAMS = `
   CREATE STREAM L (ID STRING KEY, A INT) WITH (kafka_topic='left', value_format='JSON');

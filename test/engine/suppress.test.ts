@@ -1,40 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { Engine } from '../../src/engine/engine.js'
+import type { Engine } from '../../src/engine/engine.js'
 import { SqlPlanError } from '../../src/errors.js'
-import { EmbeddedBackend } from '../../src/log/embedded/embedded-backend.js'
-import type { TopicBackend } from '../../src/log/topic-backend.js'
+import { engineOver, feed, type Rec, readAll } from './topic-helpers.js'
 
-const enc = new TextEncoder()
-const dec = new TextDecoder()
-
-type Rec = { key: string | null; value: string | null; ts: number }
-
-async function readAll(backend: TopicBackend, topic: string): Promise<Rec[]> {
-  const out: Rec[] = []
-  for await (const b of backend.consume(topic, { follow: false })) {
-    for (const r of b.records) {
-      out.push({
-        key: r.key === null ? null : dec.decode(r.key).replace(/[^\x20-\x7e]/g, ''),
-        value: r.value === null ? null : dec.decode(r.value),
-        ts: r.timestamp,
-      })
-    }
-  }
-  return out
-}
-
-async function engine(): Promise<Engine> {
-  const backend = EmbeddedBackend.inMemory()
-  await backend.createTopic('input', { partitions: 1 })
-  return Engine.create({ backend, properties: { 'auto.offset.reset': 'earliest' } })
-}
+const engine = (): Promise<Engine> => engineOver('input')
 
 /** Produces records one at a time, running the query after each. */
-async function feed(e: Engine, records: readonly [string, number][]): Promise<void> {
-  for (const [key, ts] of records) {
-    await e.backend.produce('input', [{ key: enc.encode(key), value: enc.encode('{"V":1}'), timestamp: ts }])
-    await e.runUntilIdle()
-  }
+async function feedAll(e: Engine, records: readonly [string, number][]): Promise<void> {
+  for (const [key, ts] of records) await feed(e, 'input', key, '{"V":1}', ts)
 }
 
 const INPUT = `CREATE STREAM INPUT (ID STRING KEY, V INT) WITH (kafka_topic='input', value_format='JSON');`
@@ -47,13 +20,15 @@ describe('EMIT FINAL', () => {
     await e.execute(`${INPUT}
       CREATE TABLE OUT AS SELECT ID, COUNT(*) AS C FROM INPUT
         WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY ID EMIT FINAL;`)
-    await feed(e, [
+    await feedAll(e, [
       ['k1', 0],
       ['k1', 1],
     ])
-    expect(await readAll(e.backend, 'OUT')).toEqual([])
-    await feed(e, [['k1', 2]])
-    expect(values(await readAll(e.backend, 'OUT'))).toEqual([{ value: '{"C":2}', ts: 1 }])
+    expect(await readAll(e.backend, 'OUT', { printableKeys: true })).toEqual([])
+    await feedAll(e, [['k1', 2]])
+    expect(values(await readAll(e.backend, 'OUT', { printableKeys: true }))).toEqual([
+      { value: '{"C":2}', ts: 1 },
+    ])
     await e.close()
   })
 
@@ -64,7 +39,7 @@ describe('EMIT FINAL', () => {
         WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 1 MILLISECONDS) GROUP BY ID EMIT FINAL;`)
     // [0,2) reaches 4 rows but closes only when stream time jumps to 5: by then the window store
     // (retention = size + grace) has dropped it, so only [2,4) is emitted, as in ksqlDB.
-    await feed(e, [
+    await feedAll(e, [
       ['k1', 0],
       ['k1', 1],
       ['k1', 2],
@@ -73,7 +48,9 @@ describe('EMIT FINAL', () => {
       ['k1', 5],
       ['k1', 0],
     ])
-    expect(values(await readAll(e.backend, 'OUT'))).toEqual([{ value: '{"C":1}', ts: 2 }])
+    expect(values(await readAll(e.backend, 'OUT', { printableKeys: true }))).toEqual([
+      { value: '{"C":1}', ts: 2 },
+    ])
     await e.close()
   })
 
@@ -82,13 +59,13 @@ describe('EMIT FINAL', () => {
     await e.execute(`${INPUT}
       CREATE TABLE OUT AS SELECT ID, COUNT(*) AS C FROM INPUT
         WINDOW TUMBLING (SIZE 10 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY ID EMIT FINAL;`)
-    await feed(e, [
+    await feedAll(e, [
       ['b', 1],
       ['a', 2],
       ['b', 3],
       ['c', 12],
     ])
-    expect((await readAll(e.backend, 'OUT')).map((r) => [r.key, r.value])).toEqual([
+    expect((await readAll(e.backend, 'OUT', { printableKeys: true })).map((r) => [r.key, r.value])).toEqual([
       ['a', '{"C":1}'],
       ['b', '{"C":2}'],
     ])
@@ -100,7 +77,7 @@ describe('EMIT FINAL', () => {
     await e.execute(`${INPUT}
       CREATE TABLE OUT AS SELECT ID, COUNT(*) AS C FROM INPUT
         WINDOW SESSION (5 MILLISECONDS, GRACE PERIOD 6 MILLISECONDS) GROUP BY ID EMIT FINAL;`)
-    await feed(e, [
+    await feedAll(e, [
       ['k1', 0],
       ['k1', 4],
       ['k1', 8],
@@ -111,7 +88,7 @@ describe('EMIT FINAL', () => {
       ['k1', 17],
       ['k1', 42],
     ])
-    expect(values(await readAll(e.backend, 'OUT'))).toEqual([
+    expect(values(await readAll(e.backend, 'OUT', { printableKeys: true }))).toEqual([
       { value: '{"C":5}', ts: 14 },
       { value: '{"C":2}', ts: 30 },
     ])
