@@ -167,22 +167,9 @@ export function parseTypeText(text: string): ParsedTypeText {
   return { type: t, variadic }
 }
 
+/** A fully known type: returnable and without type variables. */
 function isConcrete(p: ParamType): boolean {
-  switch (p.kind) {
-    case 'GENERIC':
-    case 'ANY':
-    case 'ANY_DECIMAL':
-    case 'ANY_STRUCT':
-    case 'INTERVAL_UNIT':
-    case 'LAMBDA':
-      return false
-    case 'GARRAY':
-      return isConcrete(p.element)
-    case 'GMAP':
-      return isConcrete(p.key) && isConcrete(p.value)
-    default:
-      return true
-  }
+  return isReturnable(p) && genericsOf(p, new Set()).size === 0
 }
 
 function genericsOf(p: ParamType, out: Set<string>): Set<string> {
