@@ -20,6 +20,7 @@ import { type ActualRecord, compareTopicRecords, rowType } from './compare.js'
 import { type CaughtError, checkExpectedError } from './exceptions.js'
 import { JsonDecimal, type JsonValue } from './jsonc.js'
 import { checkPost } from './post.js'
+import { TEST_FUNCTION_NAMES } from './test-functions.js'
 import { decodeToSpecValue, encodeSpecValue } from './record-codec.js'
 import type { CaseStatus } from './results.js'
 import type { RecordWindow, TestRecord, TestVariant, TopicNode } from './types.js'
@@ -91,25 +92,8 @@ const REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']
 const REGISTRY_FORMAT_IN_SQL = /FORMAT\s*=\s*['"]?\s*(AVRO|PROTOBUF_NOSR|PROTOBUF|JSON_SR)\b/i
 const SCHEMA_ID_IN_SQL = /\b(KEY|VALUE)_SCHEMA_(ID|FULL_NAME)\s*=/i
 
-/** Test-only functions of ksqlDB's test sources that the data relies on (FORMAT.md). */
-export const TEST_ONLY_FUNCTIONS: readonly string[] = [
-  'TEST_UDF',
-  'TEST_UDTF',
-  'TEST_UDAF',
-  'BAD_UDF',
-  'THROWING_UDTF',
-  'WHENCONDITION',
-  'WHENRESULT',
-  'VAR_ARG',
-  'MID_VAR_ARG',
-  'MULTI_ARG',
-  'FOUR_ARG',
-  'FIVE_ARG',
-  'OBJ_COL_ARG',
-  'GENERIC_VAR_ARG',
-  'TOSTRUCT',
-]
-const TEST_FUNCTION_CALL = new RegExp(`\\b(${TEST_ONLY_FUNCTIONS.join('|')})\\s*\\(`, 'i')
+/** A call of one of ksqlDB's test-only functions (FORMAT.md), registered only by the runner. */
+const TEST_FUNCTION_CALL = new RegExp(`\\b(${TEST_FUNCTION_NAMES.join('|')})\\s*\\(`, 'i')
 
 function isRegistryFormat(name: string | undefined): boolean {
   return name !== undefined && REGISTRY_FORMATS.includes(name.trim().toUpperCase())
