@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { CliContext } from '../cli/commands/context.js'
-import { main } from '../cli/main.js'
 import { repoRoot } from '../src/qtt/paths.js'
+import { runEddy } from './cli/run-eddy.js'
 
 // Runs every command examples/README.md documents, as written, and checks the rows it prints.
 const ROOT = repoRoot()
@@ -33,29 +32,8 @@ async function run(
 ): Promise<{ code: number; out: string; err: string }> {
   const abs = args.map((a) => a.replace(/(^|=)examples\//, (_m, pre: string) => `${pre}${ROOT}/examples/`))
   if (!abs.includes('--in-memory')) abs.push('--data-dir', dataDir)
-  let out = ''
-  let err = ''
-  const ctx: CliContext = {
-    out: (t) => {
-      out += t
-    },
-    err: (t) => {
-      err += t
-    },
-    readStdin: async () => '',
-    exitCode: 0,
-  }
   // A bound, so a push query that never ends fails the test instead of hanging it.
-  let timer: NodeJS.Timeout | undefined
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`eddy ${args.join(' ')} did not finish in 25 s`)), 25_000)
-  })
-  try {
-    const code = await Promise.race([main(['node', 'eddy', ...abs], ctx), bound])
-    return { code, out, err }
-  } finally {
-    clearTimeout(timer)
-  }
+  return runEddy(abs, 25_000)
 }
 
 /** A table row with these cells (padding ignored). */

@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../cli/main.js'
-import type { CliContext } from '../../cli/commands/context.js'
 import { repoRoot } from '../../src/qtt/paths.js'
+import { runEddy } from './run-eddy.js'
 
 // The ksqlDB test-runner samples are read in place (never copied into the repo).
 const CONFORMANCE = resolve(repoRoot(), process.env.EDDY_CONFORMANCE_DIR ?? '../shared/conformance')
@@ -27,28 +26,7 @@ const INCORRECT_REASONS: Readonly<Record<string, RegExp>> = {
   second_of_three_stmts_fails: /^statement failed: .*Expected number columns and values to match: 3, 4/,
 }
 
-interface Run {
-  readonly code: number
-  readonly out: string
-  readonly err: string
-}
-
-async function eddy(args: readonly string[]): Promise<Run> {
-  let out = ''
-  let err = ''
-  const ctx: CliContext = {
-    out: (t) => {
-      out += t
-    },
-    err: (t) => {
-      err += t
-    },
-    readStdin: async () => '',
-    exitCode: 0,
-  }
-  const code = await main(['node', 'eddy', ...args], ctx)
-  return { code, out, err }
-}
+const eddy = (args: readonly string[]) => runEddy(args)
 
 function samples(folder: string): string[] {
   const dir = join(RUNNER, folder)
