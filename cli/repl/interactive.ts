@@ -31,6 +31,11 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   stdin.setRawMode(true)
   stdin.on('data', early)
 
+  // ink draws only its final frame when it thinks it runs in CI (is-in-ci reads CI and
+  // CONTINUOUS_INTEGRATION when ink is first imported). This path runs only on a real terminal,
+  // where the user wants the live prompt whatever the environment says.
+  delete process.env.CI
+  delete process.env.CONTINUOUS_INTEGRATION
   const [{ render }, { App }, { createElement }] = await Promise.all([
     import('ink'),
     import('./app.js'),
