@@ -97,6 +97,8 @@ export async function runQuery(
   timedRecords: number,
   /** Produced once the query has processed `topics`: then only these are timed. */
   later?: ReadonlyMap<string, Records>,
+  /** Keep operator state in memory (no state directory): the reference for the state layer's cost. */
+  memoryState = false,
 ): Promise<QueryRun> {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-bench-'))
   try {
@@ -107,7 +109,7 @@ export async function runQuery(
     for (const [name, make] of topics) await produceAll(backend, name, make())
     const engine = await Engine.create({
       backend,
-      stateDir: dir,
+      ...(memoryState ? {} : { stateDir: dir }),
       properties: { 'auto.offset.reset': 'earliest' },
     })
     await engine.execute(setup)

@@ -20,6 +20,11 @@ export abstract class EddyError extends Error {
   prepare = false
   /** The statement text that failed, when a script of several statements was executed. */
   statement: string | undefined
+  /**
+   * The statement as ksqlDB quotes it in this error (`<message>\nStatement: <text>`) when that
+   * is its rewritten form rather than the text submitted (see engine/sanitized-statement.ts).
+   */
+  statementText: string | undefined
 }
 
 /** Marks `err` as a statement-preparation error (see `EddyError.prepare`) and returns it. */

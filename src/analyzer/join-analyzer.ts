@@ -14,11 +14,15 @@ import {
   type AnalyzeOptions,
   type AnalyzedQuery,
   buildAggregate,
+  type JoinShape,
   canonical,
+  checkDuplicateColumns,
   joinAnd,
+  noGroupByError,
   RESERVED_COLUMN_NAMES,
   resultWindow,
   sourceColumns,
+  typeWithPrefix,
 } from './query-analyzer.js'
 
 /** One source of a join, with the alias its columns are qualified by. */
@@ -40,6 +44,8 @@ interface Built {
   readonly viable: readonly { alias: string; name: string }[]
   readonly synthetic: boolean
   readonly keyName: string
+  /** Set for a join of two sources (no nested join on the left). */
+  readonly shape?: JoinShape
 }
 
 /** The joined name of a source column: `ALIAS_NAME`. */
@@ -54,6 +60,15 @@ function leavesOf(rel: Relation, out: AliasedRelation[]): void {
 
 function at(span: { start: { line: number; column: number } }): string {
   return `Line: ${span.start.line}, Col: ${span.start.column}: `
+}
+
+/**
+ * What `*` (or `alias.*`) selects of a joined source: its key columns, its window bounds when it
+ * is windowed (ksqlDB's join sides carry them as value columns), then its value columns.
+ */
+function starColumns(source: SourceDef): readonly { readonly name: string }[] {
+  const bounds = source.window === undefined ? [] : [{ name: 'WINDOWSTART' }, { name: 'WINDOWEND' }]
+  return [...source.schema.key, ...bounds, ...source.schema.value]
 }
 
 /**
@@ -145,8 +160,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     if (item.kind === 'AllColumns') {
       for (const l of leaves) {
         if (item.source !== undefined && item.source !== l.alias) continue
-        for (const c of [...l.source.schema.key, ...l.source.schema.value])
-          projected.add(`${l.alias}.${c.name}`)
+        for (const c of starColumns(l.source)) projected.add(`${l.alias}.${c.name}`)
       }
     } else if (item.kind === 'SingleColumn' && item.expr.kind === 'ColumnRef') {
       const ref = item.expr
@@ -358,6 +372,12 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
             on.span,
           )
         }
+        if (lw !== undefined || rw !== undefined) {
+          throw new SqlPlanError(
+            'Foreign-key table-table joins are not supported on windowed tables.',
+            on.span,
+          )
+        }
         foreignKey = true
       }
     }
@@ -366,7 +386,13 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       (foreignKey ||
         !(leftBuilt === undefined ? isKeyOf(leftExpr, leftLeaves[0]) : true) ||
         !isKeyOf(rightExpr, rightLeaf))
-    if (windowedRekey) {
+    // Windowed sides whose key formats differ (format or window) need a repartition too.
+    const windowedFormatChange =
+      lw !== undefined &&
+      rw !== undefined &&
+      leftBuilt === undefined &&
+      !sameKeyFormat((leftLeaves[0] as Leaf).source, rightLeaf.source)
+    if (windowedRekey || windowedFormatChange) {
       throw new SqlPlanError(
         'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
         on.span,
@@ -483,6 +509,19 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       ...(foreignKey ? { foreignKey: toJoined(leftExpr, 'JOIN ON', leftLeaves) } : {}),
       columns,
     }
+    const shape: JoinShape | undefined =
+      leftBuilt === undefined
+        ? {
+            joinKind,
+            joinType: rel.joinType,
+            foreignKey,
+            left: {
+              source: (leftLeaves[0] as Leaf).source,
+              rekey: foreignKey || !isKeyOf(leftExpr, leftLeaves[0]),
+            },
+            right: { source: rightLeaf.source, rekey: !isKeyOf(rightExpr, rightLeaf) },
+          }
+        : undefined
     return {
       plan,
       kind: joinKind === 'TABLE_TABLE' ? 'TABLE' : 'STREAM',
@@ -491,6 +530,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       viable,
       synthetic,
       keyName,
+      ...(shape !== undefined ? { shape } : {}),
     }
   }
 
@@ -528,7 +568,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
 
   if (query.where !== undefined) {
     const predicate = resolve(query.where, 'WHERE')
-    const t = typeOf(predicate, ctxFor(joinCols, 'WHERE'))
+    const t = typeWithPrefix(predicate, ctxFor(joinCols, 'WHERE'), 'Error in WHERE expression: ')
     if (t !== null && t.kind !== 'BOOLEAN') {
       throw new SqlPlanError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${formatKsqlExpression(query.where)} (${typeToString(t)}) instead.`,
@@ -619,7 +659,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       }
       for (const l of leaves) {
         if (item.source !== undefined && item.source !== l.alias) continue
-        for (const c of [...l.source.schema.key, ...l.source.schema.value]) {
+        for (const c of starColumns(l.source)) {
           const name = joined(l.alias, c.name)
           const expr: ColumnRef = { kind: 'ColumnRef', name, span: item.span }
           items.push({ name, expr, original: expr, star: false })
@@ -698,7 +738,23 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     query.having !== undefined
   ) {
     if (query.groupBy === undefined) {
-      throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
+      throw noGroupByError(query, functions, options.statementType)
+    }
+    // ksqlDB does not resolve the window bounds of a windowed aggregation over a join in its
+    // projection (https://github.com/confluentinc/ksql/issues/5931).
+    if (query.window !== undefined) {
+      for (const item of query.select) {
+        if (item.kind !== 'SingleColumn') continue
+        walkExpr(item.expr, (x) => {
+          if (
+            x.kind === 'ColumnRef' &&
+            x.source === undefined &&
+            (x.name === 'WINDOWSTART' || x.name === 'WINDOWEND')
+          ) {
+            throw new SqlPlanError(`SELECT column '${x.name}' cannot be resolved.`, x.span)
+          }
+        })
+      }
     }
     const pseudoSource = { ...(leaves[0] as Leaf).source, kind: built.kind }
     const agg = buildAggregate(
@@ -778,6 +834,7 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
   typed.forEach((it, i) => {
     if (!keySet.has(i)) projectItems.push({ name: it.name, expr: it.expr, type: it.type, namespace: 'VALUE' })
   })
+  if (persistent) checkDuplicateColumns(projectItems, query)
   if (persistent && projectItems.every((p) => p.namespace === 'KEY')) {
     throw new SqlPlanError('The projection contains no value columns.', query.span)
   }
@@ -795,9 +852,23 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
     plan,
     resultKind: aggregated ? 'TABLE' : built.kind,
     partitionByNull: false,
+    ...(built.shape !== undefined ? { join: built.shape } : {}),
     ...(window !== undefined ? { window } : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
   }
+}
+
+/**
+ * ksqlDB's KeyFormat equality for two join sides: format, its properties (the delimiter) and the
+ * window (type and size).
+ */
+export function sameKeyFormat(a: SourceDef, b: SourceDef): boolean {
+  return (
+    a.keyFormat.format === b.keyFormat.format &&
+    (a.keyFormat.delimiter ?? ',') === (b.keyFormat.delimiter ?? ',') &&
+    a.window?.type === b.window?.type &&
+    a.window?.sizeMs === b.window?.sizeMs
+  )
 }
 
 function containsMap(t: Type): boolean {

@@ -7,7 +7,13 @@ import type { SourceDef, SourceKind, WindowInfo } from '../catalog/source.js'
 import { preparing, SqlPlanError } from '../errors.js'
 import { typeOf } from '../expr/typer.js'
 import type { FunctionRegistry } from '../functions/registry.js'
-import type { LogicalPlan, PlanColumn, ProjectItem, WindowSpec } from '../plan/logical/logical-plan.js'
+import type {
+  JoinKind,
+  LogicalPlan,
+  PlanColumn,
+  ProjectItem,
+  WindowSpec,
+} from '../plan/logical/logical-plan.js'
 import { PSEUDO_COLUMNS, WINDOW_BOUND_COLUMNS } from '../types/schema.js'
 import { T, type Type, typeToString } from '../types/type.js'
 import { durationMs } from '../ast/types.js'
@@ -30,6 +36,8 @@ export interface AnalyzeOptions {
   readonly functions: FunctionRegistry
   /** The sink of a persistent query (CSAS/CTAS/INSERT INTO); absent for a transient query. */
   readonly sinkName?: string
+  /** How ksqlDB names the statement in messages (`CREATE TABLE AS SELECT`, `INSERT INTO`). */
+  readonly statementType?: string
 }
 
 /** A query checked against the catalog, as a logical plan without its sink. */
@@ -51,6 +59,17 @@ export interface AnalyzedQuery {
    * of the i-th selected item. Transient queries present their rows in this order, as ksqlDB.
    */
   readonly projection?: readonly number[]
+  /** A join of two sources: what decides the internal topics ksqlDB creates for it. */
+  readonly join?: JoinShape
+}
+
+/** The two sides of a join and whether each is re-keyed (joined on an expression other than its key). */
+export interface JoinShape {
+  readonly joinKind: JoinKind
+  readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+  readonly foreignKey: boolean
+  readonly left: { readonly source: SourceDef; readonly rekey: boolean }
+  readonly right: { readonly source: SourceDef; readonly rekey: boolean }
 }
 
 /** The columns a query over `source` can read: key, value, pseudo and (windowed) window bounds. */
@@ -118,6 +137,19 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
 
   if (query.where !== undefined) {
     const predicate = unqualify(query.where)
+    // A windowed aggregation makes the window bounds known names, but WHERE filters the source,
+    // which has none (ksqlDB fails when it compiles the filter).
+    if (query.window !== undefined) {
+      walkExpr(predicate, (x) => {
+        if (
+          x.kind === 'ColumnRef' &&
+          WINDOW_BOUNDS.has(x.name) &&
+          !scanColumns.some((c) => c.name === x.name)
+        ) {
+          throw new SqlPlanError(`Error in WHERE expression: Unknown column ${x.name}.`, x.span)
+        }
+      })
+    }
     const t = typeWithPrefix(predicate, ctx('WHERE'), 'Error in WHERE expression: ')
     if (t !== null && t.kind !== 'BOOLEAN') {
       throw new SqlPlanError(
@@ -257,7 +289,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
     if (query.groupBy === undefined && persistent) {
       // ksqlDB first names the SELECT expressions that are not aggregates (as for an empty GROUP BY).
       buildAggregate(query, expanded, plan, inputColumns, unqualify, functions, source, nextSynthetic)
-      throw new SqlPlanError('Aggregate functions without GROUP BY are not supported yet.', query.span)
+      throw noGroupByError(query, functions, options.statementType)
     }
     // A transient query without GROUP BY aggregates all its rows in one group (no key columns).
     if (parts !== undefined)
@@ -398,6 +430,7 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
       })
     }
   })
+  if (persistent) checkDuplicateColumns(projectItems, query)
   if (persistent && projectItems.every((p) => p.namespace === 'KEY')) {
     throw new SqlPlanError('The projection contains no value columns.', query.span)
   }
@@ -466,7 +499,7 @@ function expandItem(
   }
 }
 
-function typeWithPrefix(e: Expr, ctx: Parameters<typeof typeOf>[1], prefix: string): Type | null {
+export function typeWithPrefix(e: Expr, ctx: Parameters<typeof typeOf>[1], prefix: string): Type | null {
   try {
     return typeOf(e, ctx)
   } catch (err) {
@@ -493,6 +526,35 @@ function qualify(e: Expr, alias: string): Expr {
   return mapExpr(e, (x) =>
     x.kind === 'ColumnRef' && x.source === undefined ? { ...x, source: alias } : undefined,
   )
+}
+
+const WINDOW_BOUNDS: ReadonlySet<string> = new Set(['WINDOWSTART', 'WINDOWEND'])
+
+/**
+ * ksqlDB's AggregateAnalyzer rule for a windowed aggregation: the window bounds exist only after
+ * the aggregation, so they may appear in the SELECT clause but not as an aggregate function's
+ * argument, in GROUP BY or in HAVING.
+ */
+function rejectWindowBounds(
+  query: Query,
+  items: readonly { expr: Expr; star: boolean }[],
+  isAgg: (e: Expr) => boolean,
+  unqualify: (e: Expr) => Expr,
+): void {
+  const reject = (e: Expr): void =>
+    walkExpr(e, (x) => {
+      if (x.kind === 'ColumnRef' && WINDOW_BOUNDS.has(x.name)) {
+        throw new SqlPlanError(
+          `Window bounds column ${x.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.\nSee https://github.com/confluentinc/ksql/issues/4397`,
+          x.span,
+        )
+      }
+    })
+  for (const it of items) {
+    if (!it.star) walkExpr(it.expr, (x) => (isAgg(x) ? reject(x) : undefined))
+  }
+  for (const g of query.groupBy ?? []) reject(unqualify(g))
+  if (query.having !== undefined) reject(unqualify(query.having))
 }
 
 /**
@@ -544,6 +606,7 @@ export function buildAggregate(
       }
     })
   }
+  if (query.window !== undefined) rejectWindowBounds(query, items, isAgg, unqualify)
   for (const g of groupBy) {
     const expr = unqualify(g)
     walkExpr(expr, (x) => {
@@ -649,6 +712,7 @@ export function buildAggregate(
       query.span,
     )
   }
+  checkIntermediateTypes(aggregates, source, functions, selectScope)
   const window = windowSpec(query)
   if (window !== undefined) {
     if (source.kind === 'TABLE')
@@ -728,4 +792,91 @@ export function resultWindow(plan: LogicalPlan, source: SourceDef): WindowInfo |
     p = p.kind === 'Scan' || p.kind === 'Join' ? undefined : p.input
   }
   return source.window
+}
+
+/**
+ * ksqlDB's error for a persistent query with aggregate calls but no GROUP BY; it names the
+ * aggregate calls (COUNT(*) as ksqlDB rewrites it, COUNT(ROWTIME)).
+ */
+export function noGroupByError(
+  query: Query,
+  functions: FunctionRegistry,
+  statementType = 'CREATE TABLE AS SELECT',
+): SqlPlanError {
+  const calls: string[] = []
+  const visit = (e: Expr): void => {
+    walkExpr(e, (x) => {
+      if (x.kind !== 'FunctionCall' || !functions.isAggregate(x.name)) return
+      const call: Expr =
+        x.star || x.args.length === 0
+          ? { ...x, star: false, args: [{ kind: 'ColumnRef', name: 'ROWTIME', span: x.span }] }
+          : x
+      const text = formatKsqlExpression(call)
+      if (!calls.includes(text)) calls.push(text)
+    })
+  }
+  for (const item of query.select) if (item.kind === 'SingleColumn') visit(item.expr)
+  if (query.having !== undefined) visit(query.having)
+  return new SqlPlanError(
+    `${statementType} statement does not support aggregate function [${calls.join(', ')}] without a GROUP BY clause.`,
+    query.span,
+  )
+}
+
+/**
+ * ksqlDB's LogicalSchema check on a persistent query's projection: two key or two value columns
+ * with one name, or a value column named as a key column (ksqlDB copies the key columns into
+ * the value while building the schema), fail with `Duplicate value columns found in schema: ...`.
+ */
+export function checkDuplicateColumns(items: readonly ProjectItem[], query: Query): void {
+  const keys = new Set<string>()
+  const values = new Set<string>()
+  for (const p of items) {
+    if (p.namespace !== 'KEY') continue
+    if (keys.has(p.name)) {
+      throw new SqlPlanError(
+        `Duplicate key columns found in schema: \`${p.name}\` ${typeToString(p.type)} KEY`,
+        query.span,
+      )
+    }
+    keys.add(p.name)
+  }
+  for (const p of items) {
+    if (p.namespace === 'KEY') continue
+    if (keys.has(p.name) || values.has(p.name)) {
+      throw new SqlPlanError(
+        `Duplicate value columns found in schema: \`${p.name}\` ${typeToString(p.type)}`,
+        query.span,
+      )
+    }
+    values.add(p.name)
+  }
+}
+
+/**
+ * ksqlDB keeps aggregation state in the source's value format (AggregateBuilder builds its serde
+ * from the aggregation schema): DELIMITED cannot hold the STRUCT / ARRAY / MAP states of AVG,
+ * STDDEV_SAMP, CORRELATION, COLLECT_LIST, TOPK, ...
+ */
+function checkIntermediateTypes(
+  aggregates: readonly { call: Expr }[],
+  source: SourceDef,
+  functions: FunctionRegistry,
+  scope: Parameters<typeof typeOf>[1],
+): void {
+  if (source.valueFormat.format !== 'DELIMITED') return
+  for (const a of aggregates) {
+    const call = a.call
+    if (call.kind !== 'FunctionCall') continue
+    const resolved = functions.aggregate(call.name)?.resolve(
+      call.args.map((x) => typeOf(x, scope)),
+      call.args,
+    )
+    const state = resolved?.aggregateType ?? resolved?.returnType
+    if (state !== undefined && (state.kind === 'ARRAY' || state.kind === 'MAP' || state.kind === 'STRUCT')) {
+      throw new SqlPlanError(
+        'One of the functions used in the statement has an intermediate type that the value format can not handle. Please remove the function or change the format.\nConsider up-voting https://github.com/confluentinc/ksql/issues/3950, which will resolve this limitation',
+      )
+    }
+  }
 }

@@ -49,7 +49,9 @@ import {
 import { executeAssert } from './asserts.js'
 import { listing } from './listings.js'
 import { Properties } from './properties.js'
-import { planPersistentQuery, sinkSchema } from './queries.js'
+import { type PlannedPersistentQuery, planPersistentQuery, sinkSchema } from './queries.js'
+import { internalTopics } from './internal-topics.js'
+import { sanitizedStatementText } from './sanitized-statement.js'
 import type { Listing, StatementResult } from './results.js'
 
 export interface EngineOptions {
@@ -349,7 +351,8 @@ export class Engine implements EngineApi {
 
   private transientQuery(stmt: Query, text: string): StatementResult {
     if (stmt.limit !== undefined && !Number.isInteger(stmt.limit)) {
-      throw new SqlPlanError('Value must be integer for command: LIMIT', stmt.span)
+      // ksqlDB's AstBuilder rejects it while preparing the statement.
+      throw preparing(new SqlPlanError('Value must be integer for command: LIMIT', stmt.span))
     }
     if (stmt.emit === undefined) return this.pullQuery(stmt, text)
     if (stmt.orderBy !== undefined) {
@@ -485,7 +488,8 @@ export class Engine implements EngineApi {
       sinkName: stmt.name,
       queryId,
       statementText: text,
-      target: ({ source, resultKind, schema, window }) => {
+      statementType: `CREATE ${kind} AS SELECT`,
+      target: ({ source, resultKind, schema, window, selectNames }) => {
         if (resultKind !== kind) {
           throw new SqlPlanError(
             `Invalid result type. Your SELECT query produces a ${resultKind}. Please use CREATE ${resultKind} AS SELECT statement instead.`,
@@ -494,15 +498,22 @@ export class Engine implements EngineApi {
         }
         const pb = stmt.query.partitionBy
         const partitionByNull = pb !== undefined && pb.length === 1 && pb[0]?.kind === 'NullLiteral'
-        const props = resolveSinkProperties(
-          stmt.properties,
-          { sinkName: stmt.name, source, schema, partitionByNull },
-          {
-            catalog: sandbox,
-            backend: this.backend,
-            properties: this.properties,
-          },
-        )
+        let props: ReturnType<typeof resolveSinkProperties>
+        try {
+          props = resolveSinkProperties(
+            stmt.properties,
+            { sinkName: stmt.name, source, schema, partitionByNull },
+            {
+              catalog: sandbox,
+              backend: this.backend,
+              properties: this.properties,
+            },
+          )
+        } catch (e) {
+          // ksqlDB quotes the rewritten statement in these errors.
+          if (e instanceof EddyError) e.statementText ??= sanitizedStatementText(stmt, selectNames)
+          throw e
+        }
         topicPlan = {
           ...(props.partitions !== undefined ? { partitions: props.partitions } : {}),
           ...(props.replicas !== undefined ? { replicas: props.replicas } : {}),
@@ -551,6 +562,7 @@ export class Engine implements EngineApi {
     // Apply.
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
     if (existing !== undefined && existing.writtenBy !== undefined) await this.terminate(existing.writtenBy)
+    await this.ensureInternalTopics(queryId, planned)
     this.catalog.putSource(sinkDef)
     this.catalog.setReferences(sinkDef.name, planned.plan.sourceNames)
     await this.startQuery(query)
@@ -589,6 +601,7 @@ export class Engine implements EngineApi {
       sinkName: target.name,
       queryId,
       statementText: text,
+      statementType: 'INSERT INTO',
       target: ({ resultKind, schema }) => {
         if (resultKind !== 'STREAM') {
           throw new SqlPlanError(
@@ -623,6 +636,7 @@ export class Engine implements EngineApi {
       this.offsetReset(),
       { exclusiveSink: this.sinkWriters(planned.plan.physicalPlan.topicName) === 0 },
     )
+    await this.ensureInternalTopics(queryId, planned)
     await this.startQuery(query)
     return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
   }
@@ -724,6 +738,18 @@ export class Engine implements EngineApi {
     await this.backend.createTopic(topic, { partitions, replicas: opts.replicas ?? 1 })
   }
 
+  /** The internal topics ksqlDB would create for the query (empty here; see internal-topics.ts). */
+  private async ensureInternalTopics(queryId: string, planned: PlannedPersistentQuery): Promise<void> {
+    const topics = internalTopics(planned, this.properties.defaultKeyFormat())
+    if (topics.length === 0) return
+    const partitions = (await this.backend.describeTopic(planned.source.topic)).partitions.length
+    for (const t of topics) {
+      const name = `${this.groupId(queryId)}-${t.suffix}`
+      if (!(await this.backend.topicExists(name)))
+        await this.backend.createTopic(name, { partitions, replicas: 1 })
+    }
+  }
+
   private async startQuery(q: PersistentQuery): Promise<void> {
     await q.init()
     this.queries.set(q.id, q)
@@ -755,6 +781,11 @@ export class Engine implements EngineApi {
       await q.close(true)
       q.state = 'TERMINATED'
       this.queries.delete(id)
+      // ksqlDB's query cleanup deletes the query's internal topics.
+      const prefix = `${this.groupId(id)}-`
+      for (const t of await this.backend.listTopics()) {
+        if (t.startsWith(prefix)) await this.backend.deleteTopic(t)
+      }
     }
     return 'Query terminated.'
   }

@@ -1,4 +1,4 @@
-import { analyzeQuery } from '../analyzer/query-analyzer.js'
+import { analyzeQuery, type JoinShape } from '../analyzer/query-analyzer.js'
 import type { Query } from '../ast/statements.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { SourceDef, SourceKind, WindowInfo } from '../catalog/source.js'
@@ -26,6 +26,8 @@ export interface PlannedPersistentQuery {
   readonly source: SourceDef
   readonly resultKind: SourceKind
   readonly schema: LogicalSchema
+  /** A join of two sources (see internal-topics.ts). */
+  readonly join?: JoinShape
 }
 
 /** Analyze → logical plan with a sink → optimize → physical steps. Pure: changes nothing. */
@@ -37,11 +39,15 @@ export function planPersistentQuery(
     readonly sinkName: string
     readonly queryId: string
     readonly statementText: string
+    /** How ksqlDB names the statement in messages (`CREATE TABLE AS SELECT`, `INSERT INTO`). */
+    readonly statementType?: string
     readonly target: (analyzed: {
       source: SourceDef
       resultKind: SourceKind
       schema: LogicalSchema
       window: WindowInfo | undefined
+      /** The select items' output names, in SELECT order (`*` expanded). */
+      selectNames: readonly string[]
     }) => SinkTarget
   },
 ): PlannedPersistentQuery {
@@ -49,6 +55,7 @@ export function planPersistentQuery(
     catalog: options.catalog,
     functions: options.functions,
     sinkName: options.sinkName,
+    ...(options.statementType !== undefined ? { statementType: options.statementType } : {}),
   })
   const schema = sinkSchema(analyzed.plan.columns)
   const target = options.target({
@@ -56,6 +63,7 @@ export function planPersistentQuery(
     resultKind: analyzed.resultKind,
     schema,
     window: analyzed.window,
+    selectNames: (analyzed.projection ?? []).map((i) => analyzed.plan.columns[i]?.name ?? ''),
   })
   const logical: LogicalPlan = {
     kind: 'Sink',
@@ -73,5 +81,12 @@ export function planPersistentQuery(
     sourceNames: (analyzed.sources ?? [analyzed.source]).map((s) => s.name),
     physicalPlan: toSinkStep(optimized),
   }
-  return { plan, logical: optimized, source: analyzed.source, resultKind: analyzed.resultKind, schema }
+  return {
+    plan,
+    logical: optimized,
+    source: analyzed.source,
+    resultKind: analyzed.resultKind,
+    schema,
+    ...(analyzed.join !== undefined ? { join: analyzed.join } : {}),
+  }
 }

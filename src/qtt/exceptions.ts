@@ -89,6 +89,9 @@ export function errorMessages(caught: CaughtError): string[] {
     const formatted = formattedStatement(stmt)
     if (formatted !== undefined) texts.push(`${message}\nStatement: ${formatted}`)
   }
+  if (err instanceof EddyError && err.statementText !== undefined) {
+    texts.push(`${message}\nStatement: ${err.statementText}`)
+  }
   return texts
 }
 

@@ -40,7 +40,8 @@ import { rqttUnsupportedReason, runRqttCase } from './run-rqtt.js'
  *
  * Every record is written to partition 0 (the test backend forces it), as Kafka Streams'
  * TopologyTestDriver runs one task: ROWPARTITION is 0, ROWOFFSET counts every record, and a
- * topic's records read back in the order they were written.
+ * topic's records read back in the order they were written. RQTT cases run on a Kafka cluster
+ * in ksqlDB: there records go where Kafka's partitioner puts them (by key).
  */
 
 export type EngineFactory = (options: EngineOptions) => Promise<EngineApi>
@@ -227,14 +228,18 @@ export class CaseTimeoutError extends Error {
 }
 
 /**
- * The backend the engine gets in a test: every produced record goes to partition 0, and every
+ * The backend the engine gets in a test: every produced record goes to partition 0 (QTT), and every
  * call checks the variant's deadline (the in-memory backend resolves at once, so a timer alone
  * could never interrupt a run that does not stop).
  */
 export class TestBackend implements TopicBackend {
   deadline = Number.POSITIVE_INFINITY
 
-  constructor(readonly inner: TopicBackend) {}
+  constructor(
+    readonly inner: TopicBackend,
+    /** Send every record to partition 0 (QTT); false: Kafka's partitioner (RQTT runs on a cluster). */
+    readonly partitionZero = true,
+  ) {}
 
   private check(): void {
     if (Date.now() > this.deadline) throw new CaseTimeoutError('timed out')
@@ -259,7 +264,8 @@ export class TestBackend implements TopicBackend {
   produce(topic: string, records: readonly OutRecord[]): ReturnType<TopicBackend['produce']> {
     this.check()
     let out = records
-    if (records.some((r) => r.partition !== 0)) out = records.map((r) => ({ ...r, partition: 0 }))
+    if (this.partitionZero && records.some((r) => r.partition !== 0))
+      out = records.map((r) => ({ ...r, partition: 0 }))
     return this.inner.produce(topic, out)
   }
   consume(topic: string, options?: ConsumeOptions): AsyncIterable<RecordBatch> {
@@ -361,7 +367,6 @@ function encodeInput(r: TestRecord, info: TopicInfo): OutRecord {
     key,
     value: encodeSpecValue(r.value, info.valueFormat, info.valueColumns, false),
     timestamp: r.timestamp ?? 0,
-    partition: 0,
     ...(r.headers !== undefined
       ? {
           headers: r.headers.map((h) => ({
@@ -423,7 +428,7 @@ export async function runCase(variant: TestVariant, options: RunCaseOptions): Pr
   const unsupported = unsupportedReason(variant, options.testFunctions)
   if (unsupported !== undefined) return { status: 'unsupported', reason: unsupported }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-  const backend = new TestBackend(options.createBackend())
+  const backend = new TestBackend(options.createBackend(), variant.case.kind !== 'rqtt')
   backend.deadline = Date.now() + timeoutMs
   let engine: EngineApi | undefined
   let timer: NodeJS.Timeout | undefined

@@ -8,14 +8,24 @@ import { typeOf } from '../expr/typer.js'
 import { parseExpression } from '../../grammar/parse.js'
 import { columnScope } from '../analyzer/column-scope.js'
 import type { PlanColumn } from '../plan/logical/logical-plan.js'
-import { type SinkStep, type SourceStep, type Step, stepColumns } from '../plan/physical/steps.js'
+import {
+  type AggregateStep,
+  type SinkStep,
+  type SourceStep,
+  type Step,
+  stepColumns,
+} from '../plan/physical/steps.js'
 import type { Value } from '../types/values.js'
 import type { UdafFunction } from '../functions/aggregate/udaf.js'
 import type { Operator } from './messages.js'
 import type { OperatorContext } from './operators/context.js'
 import { LevelStateStore } from '../state/level-store.js'
+import { createKeyCodec, type KeyCodec } from '../state/key-codec.js'
+import { MemoryStateStore } from '../state/state-store.js'
+import type { Change } from './messages.js'
+import type { MaterializedRow } from './materialization.js'
 import { StoreMaterialization } from './store-materialization.js'
-import { MaterializeOperator } from './operators/materialize.js'
+import { MaterializeOperator, materializedRow, type StoredRow } from './operators/materialize.js'
 import { AggregateOperator } from './operators/aggregate.js'
 import { FilterOperator } from './operators/filter.js'
 import { FlatMapOperator, type TableFunctionEvaluator } from './operators/flat-map.js'
@@ -42,12 +52,24 @@ export interface BuiltPipeline {
  * Builds the operator tree of a step tree ending in `terminal` (a SinkOperator, or a collector
  * for transient queries). Expressions are parsed from the steps' SQL text and compiled once here.
  */
-export function buildPipeline(top: Step, terminal: Operator, ctx: OperatorContext): BuiltPipeline {
+export function buildPipeline(
+  top: Step,
+  terminal: Operator,
+  ctx: OperatorContext,
+  options: ChainOptions = {},
+): BuiltPipeline {
   const sources: { operator: SourceOperator; step: SourceStep }[] = []
-  buildChain(top, terminal, ctx, sources)
+  buildChain(top, terminal, ctx, sources, options)
   const first = sources[0]
   if (first === undefined) throw new SqlPlanError('A query needs a source.')
   return { source: first.operator, sourceStep: first.step, sources }
+}
+
+interface ChainOptions {
+  /** Build the operators above this step only: returns the one that takes what this step emits. */
+  readonly stopAt?: Step
+  /** This aggregation keeps its groups under the codec's order-preserving key; `built` gets its operator. */
+  readonly ordered?: { readonly step: AggregateStep; readonly codec: KeyCodec; built?: AggregateOperator }
 }
 
 function buildChain(
@@ -55,10 +77,12 @@ function buildChain(
   terminal: Operator,
   ctx: OperatorContext,
   sources: { operator: SourceOperator; step: SourceStep }[],
-): void {
+  options: ChainOptions = {},
+): Operator | undefined {
   let step: Step = top
   let downstream = terminal
   for (;;) {
+    if (step === options.stopAt) return downstream
     switch (step['@type']) {
       case 'streamSinkV1':
       case 'tableSinkV1':
@@ -68,12 +92,22 @@ function buildChain(
       case 'tableSelectV1': {
         const input = stepColumns(step.source)
         const evs = step.selectExpressions.map((s) => compile(s.expression, input, ctx))
+        // A delete (or null value) still has its key, and a windowed key its window: columns that
+        // read only those are computed, as ksqlDB fills a tombstone row's key and window bounds.
         const inputKeys = new Set(input.filter((c) => c.namespace === 'KEY').map((c) => c.name))
-        const onNullValue = step.selectExpressions.map(
-          (s) =>
-            s.namespace === 'KEY' &&
-            !someExpr(parseExpression(s.expression), (e) => e.kind === 'ColumnRef' && !inputKeys.has(e.name)),
+        const bounds = new Set(
+          input
+            .filter((c) => c.namespace === 'PSEUDO' && (c.name === 'WINDOWSTART' || c.name === 'WINDOWEND'))
+            .map((c) => c.name),
         )
+        const onNullValue = step.selectExpressions.map((s) => {
+          const expr = parseExpression(s.expression)
+          const bound = expr.kind === 'ColumnRef' && bounds.has(expr.name)
+          return (
+            (s.namespace === 'KEY' || bound) &&
+            !someExpr(expr, (e) => e.kind === 'ColumnRef' && !inputKeys.has(e.name) && !bounds.has(e.name))
+          )
+        })
         downstream = new ProjectOperator(
           evs,
           onNullValue,
@@ -90,8 +124,10 @@ function buildChain(
         const input = stepColumns(step.source)
         const ev = compile(step.filterExpression, input, ctx)
         const keyCount = input.filter((c) => c.namespace === 'KEY').length
-        // Over a join or an aggregation (HAVING) a non-matching row deletes only what was emitted.
-        const overJoin =
+        // Over a materialized table (a source table, a join, an aggregation's HAVING) Kafka
+        // Streams' KTableFilter sends old values: a non-matching row deletes only what was emitted.
+        const oldValues =
+          step.source['@type'] === 'tableSourceV1' ||
           step.source['@type'] === 'tableTableJoinV1' ||
           step.source['@type'] === 'streamAggregateV1' ||
           step.source['@type'] === 'tableAggregateV1'
@@ -101,7 +137,11 @@ function buildChain(
           keyCount,
           downstream,
           ctx,
-          overJoin ? ctx.state.table<boolean>('emitted') : undefined,
+          oldValues
+            ? ctx.state.table<boolean>(
+                step.source['@type'] === 'tableSourceV1' ? 'emitted-source' : 'emitted',
+              )
+            : undefined,
         )
         step = step.source
         continue
@@ -126,7 +166,8 @@ function buildChain(
           return { udaf, args }
         })
         const inputKeyCount = input.filter((c) => c.namespace === 'KEY').length
-        downstream = new AggregateOperator(
+        const ordered = options.ordered?.step === step ? options.ordered : undefined
+        const op = new AggregateOperator(
           keys,
           calls,
           step['@type'] === 'tableAggregateV1',
@@ -134,7 +175,10 @@ function buildChain(
           downstream,
           ctx,
           step.window,
+          ordered?.codec,
         )
+        if (ordered !== undefined) ordered.built = op
+        downstream = op
         step = step.source
         continue
       }
@@ -148,7 +192,7 @@ function buildChain(
       case 'streamSourceV1':
       case 'tableSourceV1':
         sources.push({ operator: new SourceOperator(step, downstream, ctx), step })
-        return
+        return undefined
       case 'streamStreamJoinV1':
       case 'streamTableJoinV1':
       case 'tableTableJoinV1': {
@@ -166,9 +210,9 @@ function buildChain(
             downstream,
             ctx,
           )
-          buildChain(step.left, fk.left, ctx, sources)
-          buildChain(step.right, fk.right, ctx, sources)
-          return
+          buildChain(step.left, fk.left, ctx, sources, options)
+          buildChain(step.right, fk.right, ctx, sources, options)
+          return undefined
         }
         const op =
           step['@type'] === 'streamStreamJoinV1'
@@ -185,9 +229,9 @@ function buildChain(
             : step['@type'] === 'streamTableJoinV1'
               ? new StreamTableJoinOperator(step.joinType, lw, rw, downstream, ctx.state)
               : new TableTableJoinOperator(step.joinType, lw, rw, downstream, ctx.state)
-        buildChain(step.left, op.left, ctx, sources)
-        buildChain(step.right, op.right, ctx, sources)
-        return
+        buildChain(step.left, op.left, ctx, sources, options)
+        buildChain(step.right, op.right, ctx, sources, options)
+        return undefined
       }
     }
   }
@@ -199,16 +243,120 @@ export function buildPersistent(
   ctx: OperatorContext,
 ): BuiltPipeline & { sink: SinkOperator; materialization?: StoreMaterialization } {
   const sink = new SinkOperator(plan, stepColumns(plan.source), ctx)
-  // A table kept in a persistent store is also materialized there for pull queries.
-  if (plan['@type'] === 'tableSinkV1' && ctx.state instanceof LevelStateStore) {
-    const mat = new MaterializeOperator(stepColumns(plan.source), plan.window !== undefined, ctx.state, sink)
+  if (plan['@type'] !== 'tableSinkV1' || !(ctx.state instanceof LevelStateStore)) {
+    return { ...buildPipeline(plan, sink, ctx), sink }
+  }
+  // A table kept in a persistent store is materialized there for pull queries. A GROUP BY's table
+  // is read from the aggregation's own groups (no second copy of each row to write per commit).
+  const store = ctx.state
+  const aggregate = servingAggregate(plan)
+  if (aggregate !== undefined) {
+    const keyColumns = stepColumns(aggregate).filter((c) => c.namespace === 'KEY')
+    const codec = createKeyCodec(
+      keyColumns.map((c) => c.type),
+      { windowed: aggregate.window !== undefined },
+    )
+    const ordered: { step: AggregateStep; codec: KeyCodec; built?: AggregateOperator } = {
+      step: aggregate,
+      codec,
+    }
+    const built = buildPipeline(plan, sink, ctx, { ordered })
+    const op = ordered.built
+    if (op === undefined) throw new Error('The aggregation of the plan was not built')
+    const rowOf = () => groupReader(plan, aggregate, op, keyColumns.length, ctx)
     return {
-      ...buildPipeline(plan, mat, ctx),
+      ...built,
       sink,
-      materialization: new StoreMaterialization(ctx.state, mat.rows, mat.keyCodec, mat.keyCount),
+      materialization: new StoreMaterialization(store, store.stored(op.groups), codec, rowOf),
     }
   }
-  return { ...buildPipeline(plan, sink, ctx), sink }
+  const mat = new MaterializeOperator(stepColumns(plan.source), plan.window !== undefined, store, sink)
+  const keyCount = mat.keyCount
+  return {
+    ...buildPipeline(plan, mat, ctx),
+    sink,
+    materialization: new StoreMaterialization(
+      store,
+      mat.rows,
+      mat.keyCodec,
+      () => (stored) => materializedRow(stored as StoredRow, keyCount),
+    ),
+  }
+}
+
+/**
+ * The aggregation a table sink's rows come from through only HAVING filters and projections
+ * that keep its key columns in order, when its groups can serve pull queries: EMIT CHANGES, no
+ * session windows (EMIT FINAL drops emitted windows from its state; sessions are kept per key).
+ */
+function servingAggregate(plan: SinkStep): AggregateStep | undefined {
+  let step: Step = plan.source
+  for (;;) {
+    switch (step['@type']) {
+      case 'tableFilterV1':
+        step = step.source
+        continue
+      case 'tableSelectV1':
+        if (!keepsKey(step.selectExpressions, stepColumns(step.source))) return undefined
+        step = step.source
+        continue
+      case 'streamAggregateV1':
+      case 'tableAggregateV1': {
+        const w = step.window
+        return w === undefined || (w.type !== 'SESSION' && !w.emitFinal) ? step : undefined
+      }
+      default:
+        return undefined
+    }
+  }
+}
+
+/**
+ * Turns stored groups into the table's rows: each group's output goes through a fresh copy of
+ * the operators between the aggregation and the sink (HAVING, the projection), with nothing
+ * logged. A group HAVING rejects stands for no row.
+ */
+function groupReader(
+  plan: SinkStep,
+  aggregate: AggregateStep,
+  op: AggregateOperator,
+  keyCount: number,
+  ctx: OperatorContext,
+): (stored: unknown) => MaterializedRow | undefined {
+  const out: Change[] = []
+  const collector: Operator = { onChange: (c) => out.push(c), onControl: () => {} }
+  const readCtx: OperatorContext = {
+    queryId: ctx.queryId,
+    functions: ctx.functions,
+    state: new MemoryStateStore(),
+    logError: () => {},
+    current: { topic: '', partition: 0, offset: 0 },
+    replaying: true,
+    ...(ctx.config !== undefined ? { config: ctx.config } : {}),
+  }
+  const entry = buildChain(plan, collector, readCtx, [], { stopAt: aggregate })
+  if (entry === undefined) throw new Error('The aggregation is not below the sink')
+  return (stored) => {
+    const g = op.outputOf(stored)
+    out.length = 0
+    entry.onChange({
+      row: g.row,
+      ts: g.ts,
+      window: g.window,
+      headers: [],
+      tombstone: false,
+      nullKey: false,
+      topic: '',
+      partition: 0,
+      offset: 0,
+    })
+    const c = out[out.length - 1]
+    if (c === undefined || c.tombstone) return undefined
+    const key = c.row.slice(0, keyCount)
+    return g.window === undefined
+      ? { key, row: c.row, ts: c.ts }
+      : { key, window: g.window, row: c.row, ts: c.ts }
+  }
 }
 
 function compile(text: string, columns: readonly PlanColumn[], ctx: OperatorContext): Evaluator {

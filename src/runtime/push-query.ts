@@ -36,9 +36,12 @@ export class PushQuery {
 
   /** Starts consuming; rows become available through `rows()`. */
   start(): void {
+    const stream = !producesTable(this.step)
     const collector: Operator = {
       onChange: (c: Change) => {
         if (this.ended) return
+        // A stream record with a null value is invalid data: ksqlDB's transient sink drops it.
+        if (c.tombstone && stream) return
         this.queue.push(c.tombstone ? { values: c.row, tombstone: true } : { values: c.row })
         this.emitted++
         if (this.limit !== undefined && this.emitted >= this.limit) this.cancel()
@@ -136,4 +139,9 @@ export class PushQuery {
       this.cancel()
     }
   }
+}
+
+/** Whether a step's output is a table (a table step, or an aggregation) rather than a stream. */
+export function producesTable(step: Step): boolean {
+  return step['@type'].startsWith('table') || step['@type'] === 'streamAggregateV1'
 }

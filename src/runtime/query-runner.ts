@@ -148,6 +148,9 @@ export class PersistentQuery {
    * later polls do not skip records that arrive in between.
    */
   async init(): Promise<void> {
+    if (this.plan.physicalPlan.window !== undefined) {
+      this.pipeline.sink.partitions = (await this.backend.describeTopic(this.sinkTopic)).partitions.length
+    }
     if (this.durable !== undefined) {
       const meta = await this.durable.load()
       if (meta !== undefined) {

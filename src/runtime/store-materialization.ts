@@ -1,22 +1,25 @@
-import type { LevelStateStore, OutputTable } from '../state/level-store.js'
+import type { LevelStateStore } from '../state/level-store.js'
 import type { KeyCodec } from '../state/key-codec.js'
 import { prefixUpperBound } from '../state/key-codec.js'
 import type { Value } from '../types/values.js'
 import type { Materialization, MaterializedRow, ScanOptions } from './materialization.js'
-import { hexKey, materializedRow, type StoredRow } from './operators/materialize.js'
+import { hexKey } from './operators/materialize.js'
 
 /**
- * Pull queries over a CTAS table read the query's own LevelDB (the rows MaterializeOperator
- * keeps): key lookups and key ranges are LevelDB range reads in key order, forwards or backwards,
- * with no sort and no topic replay. They see the last commit (at most the commit interval old;
- * `runUntilIdle` commits before it returns).
+ * Pull queries over a CTAS table read the query's own LevelDB: a state table whose entries are
+ * keyed by the table key's order-preserving encoding (hex of `keyCodec`'s bytes), so key lookups
+ * and key ranges are LevelDB range reads in key order, forwards or backwards, with no sort and no
+ * topic replay. The table is either a GROUP BY's own groups (each turned into the table's row by
+ * `rowOf`) or the rows MaterializeOperator keeps. Pull queries see the last commit (at most the
+ * commit interval old; `runUntilIdle` commits before it returns).
  */
 export class StoreMaterialization implements Materialization {
   constructor(
     private readonly store: LevelStateStore,
-    private readonly rows: OutputTable<MaterializedRow>,
+    private readonly rows: { readonly prefix: string },
     readonly keyCodec: KeyCodec,
-    private readonly keyCount: number,
+    /** The table's row from a stored value; undefined when the value stands for no row (HAVING). */
+    private readonly rowOf: () => (stored: unknown) => MaterializedRow | undefined,
   ) {}
 
   async *scan(options: ScanOptions = {}): AsyncGenerator<MaterializedRow> {
@@ -30,24 +33,29 @@ export class StoreMaterialization implements Materialization {
       else range.lt = hexKey(options.to)
     }
     if (options.reverse === true) range.reverse = true
-    for await (const [, stored] of this.store.iterate<StoredRow>(this.rows, range)) {
-      yield materializedRow(stored, this.keyCount)
+    const rowOf = this.rowOf()
+    for await (const [, stored] of this.store.iterate<unknown>(this.rows, range)) {
+      const row = rowOf(stored)
+      if (row !== undefined) yield row
     }
   }
 
   async get(key: readonly Value[]): Promise<readonly MaterializedRow[]> {
     const out: MaterializedRow[] = []
+    const rowOf = this.rowOf()
     if (!this.keyCodec.windowed) {
-      const hit = this.store.committedValue<StoredRow>(this.rows, hexKey(this.keyCodec.encode(key)))
-      return hit === undefined ? out : [materializedRow(await hit, this.keyCount)]
+      const hit = this.store.committedValue<unknown>(this.rows, this.keyCodec.encodeHex(key))
+      const row = hit === undefined ? undefined : rowOf(await hit)
+      return row === undefined ? out : [row]
     }
     const prefix = this.keyCodec.encodePrefix(key)
     const upper = prefixUpperBound(prefix)
-    for await (const [, stored] of this.store.iterate<StoredRow>(this.rows, {
+    for await (const [, stored] of this.store.iterate<unknown>(this.rows, {
       gte: hexKey(prefix),
       ...(upper !== undefined ? { lt: hexKey(upper) } : {}),
     })) {
-      out.push(materializedRow(stored, this.keyCount))
+      const row = rowOf(stored)
+      if (row !== undefined) out.push(row)
     }
     return out
   }

@@ -7,6 +7,7 @@
 import type { Column } from '../types/schema.js'
 import { Decimal } from '../types/decimal.js'
 import { type Type, typeToString } from '../types/type.js'
+import { javaHashMapOrder } from '../types/java-hash-order.js'
 import type { Value } from '../types/values.js'
 import {
   base64Decode,
@@ -301,7 +302,14 @@ function convMap(key: Type, value: Type): Conv {
   return (v) => {
     if (!isJsonObject(v)) return invalid(v, required)
     const out = new Map<Value, Value>()
-    for (const k of Object.keys(v)) {
+    // ksqlDB builds the map with `new HashMap<>(size)`: keep its iteration order (REDUCE,
+    // MAP_KEYS, ... see it) for string keys.
+    let keys = Object.keys(v)
+    if (keyConv === undefined && keys.length > 1) {
+      const ks = keys
+      keys = javaHashMapOrder(ks).map((i) => ks[i] as string)
+    }
+    for (const k of keys) {
       let mk: Value = k
       if (keyConv !== undefined) {
         try {

@@ -16,18 +16,28 @@ export function encodeWindowedKey(
   window: WindowBounds,
   session: boolean,
 ): Uint8Array {
-  const base = inner ?? new Uint8Array(0)
-  const extra = session ? 16 : 8
-  const out = new Uint8Array(base.length + extra)
-  out.set(base, 0)
-  const view = new DataView(out.buffer)
+  const n = inner === null ? 0 : inner.length
+  // A Buffer: small ones come from Node's pool, without an ArrayBuffer each.
+  const out = Buffer.allocUnsafe(n + (session ? 16 : 8))
+  if (inner !== null) out.set(inner, 0)
   if (session) {
-    view.setBigInt64(base.length, BigInt(window.end))
-    view.setBigInt64(base.length + 8, BigInt(window.start))
+    writeInt64(out, n, window.end)
+    writeInt64(out, n + 8, window.start)
   } else {
-    view.setBigInt64(base.length, BigInt(window.start))
+    writeInt64(out, n, window.start)
   }
   return out
+}
+
+/** A big-endian int64 of an epoch-ms number (safe integers without a BigInt; others through one). */
+function writeInt64(out: Buffer, at: number, v: number): void {
+  if (!Number.isSafeInteger(v)) {
+    out.writeBigInt64BE(BigInt(v), at)
+    return
+  }
+  const hi = Math.floor(v / 4294967296)
+  out.writeInt32BE(hi, at)
+  out.writeUInt32BE(v - hi * 4294967296, at + 4)
 }
 
 /** Splits a windowed key into its inner key and window (a time window's end is start + size). */

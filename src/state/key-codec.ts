@@ -50,6 +50,11 @@ export interface KeyCodec {
   readonly windowed: boolean
   /** The key's bytes; `window` is required when the codec is windowed (and ignored otherwise). */
   encode(key: readonly Value[], window?: KeyWindow): Uint8Array
+  /**
+   * `encode` as hex text (two characters per byte keep the byte order): the form state stores key
+   * rows by, written without an intermediate byte array.
+   */
+  encodeHex(key: readonly Value[], window?: KeyWindow): string
   /** Bytes of the first `key.length` columns only: a prefix of every full key that starts with them. */
   encodePrefix(key: readonly Value[]): Uint8Array
   decode(bytes: Uint8Array): DecodedKey
@@ -57,27 +62,33 @@ export interface KeyCodec {
 
 export function createKeyCodec(types: readonly Type[], options: { windowed?: boolean } = {}): KeyCodec {
   const windowed = options.windowed === true
+  const write = (key: readonly Value[], window: KeyWindow | undefined): Writer => {
+    if (key.length !== types.length) {
+      throw new KeyCodecError(`expected ${types.length} key values but got ${key.length}`)
+    }
+    const w = Writer.scratch()
+    for (let i = 0; i < key.length; i++) writeValue(w, types[i] as Type, key[i] ?? null)
+    if (windowed) {
+      if (window === undefined) throw new KeyCodecError('a windowed key needs its window')
+      writeInt64Number(w, window.start)
+      writeInt64Number(w, window.end)
+    }
+    return w
+  }
   return {
     types,
     windowed,
     encode(key, window) {
-      if (key.length !== types.length) {
-        throw new KeyCodecError(`expected ${types.length} key values but got ${key.length}`)
-      }
-      const w = new Writer()
-      for (let i = 0; i < key.length; i++) writeValue(w, types[i] as Type, key[i] ?? null)
-      if (windowed) {
-        if (window === undefined) throw new KeyCodecError('a windowed key needs its window')
-        writeInt64Number(w, window.start)
-        writeInt64Number(w, window.end)
-      }
-      return w.finish()
+      return write(key, window).finish()
+    },
+    encodeHex(key, window) {
+      return write(key, window).hex()
     },
     encodePrefix(key) {
       if (key.length > types.length) {
         throw new KeyCodecError(`expected at most ${types.length} key values but got ${key.length}`)
       }
-      const w = new Writer()
+      const w = Writer.scratch()
       for (let i = 0; i < key.length; i++) writeValue(w, types[i] as Type, key[i] ?? null)
       return w.finish()
     },
@@ -127,20 +138,35 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | undefined {
 // ---- writing ----
 
 class Writer {
-  private buf = new Uint8Array(32)
+  /** A Buffer, so `hex()` reads it without a copy. */
+  private buf: Uint8Array = Buffer.allocUnsafe(64)
   private len = 0
+
+  private static shared = new Writer()
+
+  /** The one writer encode() reuses (encoding never nests): its buffer has grown to fit earlier keys. */
+  static scratch(): Writer {
+    const w = Writer.shared
+    w.len = 0
+    return w
+  }
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return
     let size = this.buf.length * 2
     while (size < this.len + n) size *= 2
-    const next = new Uint8Array(size)
+    const next = Buffer.allocUnsafe(size)
     next.set(this.buf.subarray(0, this.len))
     this.buf = next
   }
 
+  /** Room for `n` more bytes (then `byte` needs no check of its own until they are used). */
+  reserve(n: number): void {
+    this.ensure(n)
+  }
+
   byte(b: number): void {
-    this.ensure(1)
+    if (this.len === this.buf.length) this.ensure(1)
     this.buf[this.len++] = b
   }
 
@@ -151,7 +177,11 @@ class Writer {
   }
 
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len)
+    return new Uint8Array(this.buf.subarray(0, this.len))
+  }
+
+  hex(): string {
+    return (this.buf as Buffer).toString('hex', 0, this.len)
   }
 }
 
@@ -213,36 +243,40 @@ function writeDouble(w: Writer, d: number): void {
   writeUint64(w, bits)
 }
 
-/** Escaped, terminated bytes: 0x00 → 0x00 0xFF; end = 0x00 0x00. */
-function writeEscaped(w: Writer, bytes: Iterable<number>): void {
-  for (const b of bytes) {
-    if (b === 0) {
-      w.byte(0)
-      w.byte(0xff)
-    } else w.byte(b)
-  }
-  w.byte(0)
-  w.byte(0)
+/** Writes one byte as an escaped byte string does: 0x00 → 0x00 0xFF. */
+function escapedByte(w: Writer, b: number): void {
+  w.byte(b)
+  if (b === 0) w.byte(0xff)
 }
 
-/** UTF-16 code units, each as UTF-8 would write it (1–3 bytes): keeps the code-unit order. */
-function* cesu8(s: string): Generator<number> {
+/**
+ * A string escaped and terminated (end = 0x00 0x00): its UTF-16 code units each as UTF-8 would
+ * write it (1–3 bytes, CESU-8), which keeps the code-unit order of JS/Java strings.
+ */
+function writeString(w: Writer, s: string): void {
+  w.reserve(s.length * 3 + 2)
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i)
-    if (c < 0x80) yield c
+    if (c < 0x80) escapedByte(w, c)
     else if (c < 0x800) {
-      yield 0xc0 | (c >> 6)
-      yield 0x80 | (c & 0x3f)
+      w.byte(0xc0 | (c >> 6))
+      w.byte(0x80 | (c & 0x3f))
     } else {
-      yield 0xe0 | (c >> 12)
-      yield 0x80 | ((c >> 6) & 0x3f)
-      yield 0x80 | (c & 0x3f)
+      w.byte(0xe0 | (c >> 12))
+      w.byte(0x80 | ((c >> 6) & 0x3f))
+      w.byte(0x80 | (c & 0x3f))
     }
   }
+  w.byte(0)
+  w.byte(0)
 }
 
-function* flipped(bytes: Uint8Array): Generator<number> {
-  for (const b of bytes) yield b ^ 0x80
+/** Bytes escaped and terminated as strings are, each XOR 0x80 (ksqlDB compares signed bytes). */
+function writeBytes(w: Writer, bytes: Uint8Array): void {
+  w.reserve(bytes.length * 2 + 2)
+  for (let i = 0; i < bytes.length; i++) escapedByte(w, (bytes[i] as number) ^ 0x80)
+  w.byte(0)
+  w.byte(0)
 }
 
 const DECIMAL_NEGATIVE = 1
@@ -317,11 +351,11 @@ function writeValue(w: Writer, t: Type, v: Value): void {
       return
     case 'STRING':
       expectKind(t, v, typeof v === 'string')
-      writeEscaped(w, cesu8(v as string))
+      writeString(w, v as string)
       return
     case 'BYTES':
       expectKind(t, v, v instanceof Uint8Array)
-      writeEscaped(w, flipped(v as Uint8Array))
+      writeBytes(w, v as Uint8Array)
       return
     case 'ARRAY': {
       expectKind(t, v, Array.isArray(v))

@@ -53,6 +53,7 @@ interface Flushable {
 export class LevelStateStore implements StateStore {
   private readonly tables: Flushable[] = []
   private readonly loaded: LoadedTable<unknown>[] = []
+  private readonly prefixes = new WeakMap<object, string>()
   private names = 0
   /** Snapshots taken and not written yet. */
   private pending = 0
@@ -90,7 +91,15 @@ export class LevelStateStore implements StateStore {
       () => this.empty,
     )
     this.tables.push(t)
+    this.prefixes.set(t, t.prefix)
     return t
+  }
+
+  /** Where a keyed table of this store keeps its entries (for `iterate` and `committedValue`). */
+  stored(table: StateTable<unknown>): { readonly prefix: string } {
+    const prefix = this.prefixes.get(table)
+    if (prefix === undefined) throw new Error(`Not a keyed table of state store ${this.dir}`)
+    return { prefix }
   }
 
   /**

@@ -43,8 +43,17 @@ export function compilePattern(pattern: string): readonly Part[] {
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']
 
-/** Parses `text` with a java.time pattern into epoch ms; throws RangeError when it does not match. */
-export function parseDateTime(text: string, pattern: string, defaultOffsetMinutes = 0): number {
+/**
+ * Parses `text` with a java.time pattern into epoch ms; throws RangeError when it does not match.
+ * `allowTrailing`: text after the pattern is ignored, as `SimpleDateFormat#parse(String)` /
+ * commons-lang `FastDateFormat` do (ksqlDB's PARSE_DATE); java.time rejects it.
+ */
+export function parseDateTime(
+  text: string,
+  pattern: string,
+  defaultOffsetMinutes = 0,
+  allowTrailing = false,
+): number {
   const parts = compilePattern(pattern)
   let pos = 0
   let year = 1970
@@ -163,7 +172,7 @@ export function parseDateTime(text: string, pattern: string, defaultOffsetMinute
         fail()
     }
   }
-  if (pos !== text.length) fail()
+  if (pos !== text.length && !allowTrailing) fail()
   if (pm !== undefined) {
     if (hour === 12) hour = 0
     if (pm) hour += 12

@@ -104,17 +104,21 @@ describe('Engine: stateless persistent queries', () => {
     await engine.close()
   })
 
-  it('a table source turns a null value into a delete and a failed filter into a tombstone', async () => {
+  it('a table source turns a null value into a delete; a filter over it deletes only what it emitted', async () => {
     const engine = await engineWith({ input: ['{"v":1}', '{"v":5}', 'null'] })
     await engine.execute(`
       CREATE TABLE t (k STRING PRIMARY KEY, v INT) WITH (kafka_topic='input', value_format='JSON');
+      CREATE TABLE copy AS SELECT k, v FROM t;
       CREATE TABLE out AS SELECT k, v FROM t WHERE v > 2;`)
     await engine.runUntilIdle()
-    expect((await readAll(engine.backend, 'OUT')).map((r) => [r.key, r.value])).toEqual([
-      ['k0', null],
+    expect((await readAll(engine.backend, 'COPY')).map((r) => [r.key, r.value])).toEqual([
+      ['k0', '{"V":1}'],
       ['k1', '{"V":5}'],
       ['k2', null],
     ])
+    // Kafka Streams' KTableFilter over a materialized source table sends old values: k0 never
+    // matched and k2 was never emitted, so neither gets a tombstone.
+    expect((await readAll(engine.backend, 'OUT')).map((r) => [r.key, r.value])).toEqual([['k1', '{"V":5}']])
     await engine.close()
   })
 

@@ -98,6 +98,8 @@ describe('builtin scalar functions', () => {
     ['FROM_UNIXTIME(1000)', 'TIMESTAMP', 1000],
     ['UNIX_TIMESTAMP(FROM_UNIXTIME(1000))', 'BIGINT', 1000n],
     ["PARSE_DATE('2003-12-24', 'yyyy-MM-dd')", 'DATE', 12410],
+    // FastDateFormat rules: text after the pattern is ignored.
+    ["PARSE_DATE('2003-12-24-01-01', 'yyyy-MM-dd')", 'DATE', 12410],
     ["STRINGTODATE('2003-12-24', 'yyyy-MM-dd')", 'INTEGER', 12410],
     ['ARRAY_LENGTH(ARR)', 'INTEGER', 4],
     ['ARRAY_SORT(ARR)', 'ARRAY<INTEGER>', [1, 2, 3, null]],
@@ -136,6 +138,12 @@ describe('builtin scalar functions', () => {
     const { type, value } = run('geo_distance(37.4439, -122.1663, 51, 0)')
     expect(type).toBe('DOUBLE')
     expect(value as number).toBeCloseTo(8682.459061368269, 6)
+  })
+
+  it('PARSE_DATE rejects a time of day other than midnight', () => {
+    expect(() => run("PARSE_DATE('2003-12-24 10', 'yyyy-MM-dd HH')")).toThrow(
+      'Date format contains time field.',
+    )
   })
 
   it('RANDOM is in [0, 1)', () => {

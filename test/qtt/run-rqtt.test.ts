@@ -133,6 +133,75 @@ describe('RQTT runner', () => {
     expect(none.reason).toContain('nothing failed')
   })
 
+  it('without a query, an expected error that does not happen is not enforced (RestTestExecutor)', async () => {
+    const statements = [
+      "CREATE STREAM T (K INT KEY, ID INT) WITH (kafka_topic='t', value_format='JSON');",
+      'INSERT INTO T (K, ID) VALUES (10, 5);',
+    ]
+    const expectedError = { message: 'no such error', status: 400 }
+    expect(await run({ name: 'quiet', statements, expectedError })).toEqual({ status: 'pass' })
+    // The responses are still checked.
+    const wrong = await run({
+      name: 'wrong',
+      statements,
+      expectedError,
+      responses: [{ admin: { '@type': 'sourceDescription' } }],
+    })
+    expect(wrong.status).toBe('fail')
+  })
+
+  it('partitions input records by key, as the Kafka cluster behind ksqlDB does', async () => {
+    const outcome = await run({
+      name: 'partitions',
+      statements: [
+        "CREATE STREAM S (K STRING KEY, ID INT) WITH (kafka_topic='s', value_format='JSON');",
+        'SELECT ROWPARTITION, ROWOFFSET, K FROM S EMIT CHANGES LIMIT 3;',
+      ],
+      inputs: [
+        { topic: 's', timestamp: 1, key: 'x', value: { ID: 1 } },
+        { topic: 's', timestamp: 2, key: '11', value: { ID: 2 } },
+        { topic: 's', timestamp: 3, key: 'x', value: { ID: 3 } },
+      ],
+      responses: [
+        { admin: { '@type': 'currentStatus' } },
+        {
+          query: [
+            { header: { schema: '`ROWPARTITION` INTEGER, `ROWOFFSET` BIGINT, `K` STRING' } },
+            // 4 partitions (the inferred topic's): murmur2 puts 'x' in 2 and '11' in 0.
+            { row: { columns: [2, 0, 'x'] } },
+            { row: { columns: [0, 0, '11'] } },
+            { row: { columns: [2, 1, 'x'] } },
+            { finalMessage: 'Limit Reached' },
+          ],
+        },
+      ],
+    })
+    expect(outcome).toEqual({ status: 'pass' })
+  })
+
+  it('lists header columns after the key in a table pull query header', async () => {
+    const outcome = await run({
+      name: 'headers',
+      statements: [
+        "CREATE SOURCE TABLE T (K INT PRIMARY KEY, TEXT STRING, H BYTES HEADER('abc')) WITH (kafka_topic='t', value_format='JSON');",
+        'SELECT * FROM T;',
+      ],
+      inputs: [
+        { topic: 't', timestamp: 1, key: 1, value: { TEXT: 'a' }, headers: [{ KEY: 'abc', VALUE: 'IQ==' }] },
+      ],
+      responses: [
+        { admin: { '@type': 'currentStatus' } },
+        {
+          query: [
+            { header: { schema: "`K` INTEGER KEY, `H` BYTES HEADER('abc'), `TEXT` STRING" } },
+            { row: { columns: [1, 'a', 'IQ=='] } },
+          ],
+        },
+      ],
+    })
+    expect(outcome).toEqual({ status: 'pass' })
+  })
+
   it('checks topic outputs as QTT does (INSERT VALUES gives no admin entity)', async () => {
     const outcome = await run({
       name: 'outputs',

@@ -193,6 +193,14 @@ describe('JSON nested types', () => {
     expect(v.N).toEqual(new Map<Value, Value>([[1, 'one']]))
   })
 
+  it('reads a map in the order of the HashMap ksqlDB builds', () => {
+    const m = read1(map(T.STRING, T.DOUBLE), '{"yes, thanks":3.5,"nope":7.3,"sure, yeah":2.1}') as Map<
+      Value,
+      Value
+    >
+    expect([...m.keys()]).toEqual(['yes, thanks', 'sure, yeah', 'nope'])
+  })
+
   it('writes them back in declared order', () => {
     const v = {
       A: [1, null],

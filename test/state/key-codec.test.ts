@@ -79,6 +79,22 @@ describe('key codec: order', () => {
     )
   })
 
+  it('encodeHex is the hex of encode, also for long keys after short ones (one shared buffer)', () => {
+    const codec = createKeyCodec([T.STRING, T.BYTES], { windowed: true })
+    const arb = fc.tuple(nullable(fc.string({ maxLength: 200 })), nullable(fc.uint8Array({ maxLength: 50 })))
+    const w = fc.record({ start: fc.integer({ min: 0, max: 5000 }), end: fc.integer({ min: 0, max: 5000 }) })
+    fc.assert(
+      fc.property(arb, w, arb, w, (a, wa, b, wb) => {
+        const first = codec.encode(a, wa)
+        const hex = codec.encodeHex(b, wb)
+        expect(hex).toBe(Buffer.from(codec.encode(b, wb)).toString('hex'))
+        // An encoding returned earlier is a copy: later keys do not overwrite it.
+        expect(Buffer.from(first).toString('hex')).toBe(codec.encodeHex(a, wa))
+      }),
+      { numRuns: 300 },
+    )
+  })
+
   it('arrays order lexicographically, shorter first', () => {
     const codec = createKeyCodec([array(T.INTEGER)])
     const arb = fc.array(nullable(fc.integer({ min: -2, max: 2 })), { maxLength: 4 })

@@ -286,7 +286,13 @@ export function datetimeFunctions(): ScalarFunction[] {
         {
           params: [T.STRING, T.STRING],
           returns: T.DATE,
-          fn: (s, p) => Math.floor(parseDateTime(s as string, p as string) / MS_PER_DAY),
+          // ksqlDB parses with FastDateFormat (SimpleDateFormat rules): trailing text is ignored,
+          // and a parsed time of day other than midnight is an error.
+          fn: (s, p) => {
+            const ms = parseDateTime(s as string, p as string, 0, true)
+            if (floorMod(ms, MS_PER_DAY) !== 0) throw new Error('Date format contains time field.')
+            return Math.floor(ms / MS_PER_DAY)
+          },
         },
       ],
     }),

@@ -3,6 +3,7 @@ import type { ResolvedUdaf } from '../../functions/aggregate/udaf.js'
 import type { WindowSpec } from '../../plan/logical/logical-plan.js'
 import type { Row, Value } from '../../types/values.js'
 import type { Change, Control, Operator } from '../messages.js'
+import type { KeyCodec } from '../../state/key-codec.js'
 import type { LoadedStateTable, StateTable, StateValue } from '../../state/state-store.js'
 import type { OperatorContext } from './context.js'
 
@@ -18,8 +19,18 @@ interface Group {
   /** Windowed groups: the window's bounds. */
   start?: number
   end?: number
-  /** Windowed groups: the largest event time added (the row's timestamp under EMIT FINAL). */
+  /**
+   * Time windows: the largest event time added (the row's timestamp). Other groups: the time of
+   * the last change (the row's timestamp, for pull queries reading the group).
+   */
   ts?: number
+}
+
+/** A group's output row as the aggregation last emitted it (what pull queries read from its state). */
+export interface AggregateRow {
+  readonly row: Row
+  readonly ts: number
+  readonly window?: { readonly start: number; readonly end: number }
 }
 
 /** A stable text for a group key (values of the value model), used as a map key. */
@@ -53,7 +64,8 @@ export function keyText(values: readonly Value[]): string {
  * the scalars below saved at each barrier and restored before the first record.
  */
 export class AggregateOperator implements Operator {
-  private readonly groups: StateTable<Group>
+  /** The groups by id (key text, or the key codec's hex when ordered). */
+  readonly groups: StateTable<Group>
   /** EMIT FINAL scans its open windows: then `groups` is this loaded table. */
   private readonly loadedGroups: LoadedStateTable<Group> | undefined
   /** Table input: each input key's last row, as group key + argument values. */
@@ -83,7 +95,17 @@ export class AggregateOperator implements Operator {
     private readonly downstream: Operator,
     private readonly ctx: OperatorContext,
     private readonly window?: WindowSpec,
+    /**
+     * Groups are kept under their order-preserving key (hex of this codec's bytes, window
+     * included) instead of their key text, so the state store holds them in key order and pull
+     * queries read the table from this state (`outputOf`). Only for groups without sessions or
+     * EMIT FINAL.
+     */
+    private readonly keyCodec?: KeyCodec,
   ) {
+    if (keyCodec !== undefined && (window?.emitFinal === true || window?.type === 'SESSION')) {
+      throw new Error('Ordered group ids are for EMIT CHANGES time windows or no window')
+    }
     const state = ctx.state
     if (window?.emitFinal === true) {
       this.loadedGroups = state.loadedTable<Group>('groups')
@@ -119,10 +141,10 @@ export class AggregateOperator implements Operator {
       const key = this.groupKey(c)
       if (key === undefined) return
       const args = this.args(c.row)
-      const text = keyText(key)
-      const g = this.group(key, text)
-      g.states = g.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
-      this.groups.set(text, g)
+      const id = this.groupId(key)
+      const g = this.group(key, id)
+      this.addTo(g, args)
+      this.groups.set(id, g)
       this.emit(g, c)
       return
     }
@@ -130,7 +152,7 @@ export class AggregateOperator implements Operator {
     const prev = this.previous.get(inputKey)
     // An update that stays in its group retracts and adds in one step: one row out, as ksqlDB.
     const newKey = c.tombstone ? undefined : this.groupKeyQuiet(c)
-    if (prev !== undefined && newKey !== undefined && keyText(newKey) === prev.group) {
+    if (prev !== undefined && newKey !== undefined && this.groupId(newKey) === prev.group) {
       const g = this.groups.get(prev.group)
       if (g !== undefined) {
         const args = this.args(c.row)
@@ -160,12 +182,30 @@ export class AggregateOperator implements Operator {
     const key = this.groupKey(c)
     if (key === undefined) return
     const args = this.args(c.row)
-    const text = keyText(key)
-    const g = this.group(key, text)
-    g.states = g.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
-    this.groups.set(text, g)
-    this.previous.set(inputKey, { group: text, args })
+    const id = this.groupId(key)
+    const g = this.group(key, id)
+    this.addTo(g, args)
+    this.groups.set(id, g)
+    this.previous.set(inputKey, { group: id, args })
     this.emit(g, c)
+  }
+
+  /** A group's id in `groups`: the key text, or the key codec's hex (ordered ids). */
+  private groupId(key: readonly Value[]): string {
+    return this.keyCodec === undefined ? keyText(key) : this.keyCodec.encodeHex(key)
+  }
+
+  /** A time window's id in `groups`. */
+  private windowId(key: readonly Value[], start: number, end: number): string {
+    return this.keyCodec === undefined
+      ? `${keyText(key)}@${start}`
+      : this.keyCodec.encodeHex(key, { start, end })
+  }
+
+  /** Adds a record's arguments to every aggregate of a group, in place. */
+  private addTo(g: Group, args: readonly (readonly Value[])[]): void {
+    const states = g.states
+    for (let i = 0; i < states.length; i++) states[i] = this.apply(i, 'add', states[i] ?? null, args[i] ?? [])
   }
 
   onControl(m: Control): void {
@@ -191,8 +231,8 @@ export class AggregateOperator implements Operator {
       return
     }
     const args = this.args(c.row)
-    const text = keyText(key)
     if (w.type === 'SESSION') {
+      const text = keyText(key)
       const gap = w.gapMs ?? 0
       if (ts + gap + w.graceMs < this.streamTime) {
         this.ctx.logError('Skipping record for expired session window', c)
@@ -238,14 +278,11 @@ export class AggregateOperator implements Operator {
         this.ctx.logError('Skipping record for expired window', c)
         continue
       }
-      const gk = `${text}@${start}`
+      const gk = this.windowId(key, start, end)
       let g = this.groups.get(gk)
-      if (g === undefined) {
-        g = { key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
-        this.groups.set(gk, g)
-      }
+      if (g === undefined) g = { key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
       const group = g
-      group.states = group.states.map((s, i) => this.apply(i, 'add', s, args[i] ?? []))
+      this.addTo(group, args)
       group.ts = Math.max(group.ts ?? ts, ts)
       this.groups.set(gk, group)
       if (start > this.windowStoreTime) this.windowStoreTime = start
@@ -413,18 +450,42 @@ export class AggregateOperator implements Operator {
     )
   }
 
-  private group(key: Value[], text: string): Group {
-    let g = this.groups.get(text)
+  private group(key: Value[], id: string): Group {
+    let g = this.groups.get(id)
     if (g === undefined) {
       g = { key, states: this.calls.map((c) => c.udaf.init()) }
-      this.groups.set(text, g)
+      this.groups.set(id, g)
     }
     return g
   }
 
+  /** A group's row: its key, then each aggregate's result. */
+  private resultRow(g: Group): Row {
+    const key = g.key
+    const states = g.states
+    const row: Row = new Array(key.length + states.length)
+    for (let i = 0; i < key.length; i++) row[i] = key[i] ?? null
+    for (let i = 0; i < states.length; i++) row[key.length + i] = this.call(i).udaf.result(states[i] ?? null)
+    return row
+  }
+
+  /**
+   * The row a group's state stands for, as `emit` sent it downstream last (ordered ids: pull
+   * queries read the table from the groups). `stored` is a value of `groups` read from the store.
+   */
+  outputOf(stored: unknown): AggregateRow {
+    const g = stored as Group
+    const row = this.resultRow(g)
+    if (g.start === undefined || g.end === undefined) return { row, ts: g.ts ?? 0 }
+    row.push(BigInt(g.start), BigInt(g.end))
+    return { row, ts: g.ts ?? 0, window: { start: g.start, end: g.end } }
+  }
+
   private emit(g: Group, c: Change): void {
-    const row: Row = [...g.key, ...g.states.map((s, i) => this.call(i).udaf.result(s))]
+    const row = this.resultRow(g)
     if (g.start === undefined || g.end === undefined) {
+      // Pull queries reading the group (ordered ids) give the row this timestamp.
+      if (this.keyCodec !== undefined) g.ts = c.ts
       this.downstream.onChange({ ...c, row, tombstone: false, nullKey: false })
       return
     }

@@ -26,8 +26,10 @@ export class FilterOperator implements Operator {
 
   onChange(c: Change): void {
     if (c.tombstone) {
-      if (this.emitted !== undefined) this.emitted.delete(keyText(c.row.slice(0, this.keyCount), undefined))
-      // A table delete passes; a stream record with a null value has nothing to filter on.
+      // A table delete passes (with old values: only when its key's row was emitted); a stream
+      // record with a null value has nothing to filter on.
+      const emitted = this.emitted
+      if (emitted !== undefined && !emitted.delete(keyText(c.row.slice(0, this.keyCount), c.window))) return
       if (this.table) this.downstream.onChange(c)
       return
     }
@@ -39,7 +41,7 @@ export class FilterOperator implements Operator {
     }
     const emitted = this.emitted
     if (emitted !== undefined) {
-      const k = keyText(c.row.slice(0, this.keyCount), undefined)
+      const k = keyText(c.row.slice(0, this.keyCount), c.window)
       if (ok) emitted.set(k, true)
       else if (!emitted.delete(k)) return
     }

@@ -54,7 +54,7 @@ export class MaterializeOperator implements Operator {
     // The key codec runs once per key and commit, not per record.
     this.rows = store.outputTable<MaterializedRow>(
       'materialized',
-      (r) => hexKey(codec.encode(r.key, r.window)),
+      (r) => codec.encodeHex(r.key, r.window),
       storedRow,
     )
   }

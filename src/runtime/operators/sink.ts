@@ -1,3 +1,4 @@
+import { partitionForKey } from '../../log/murmur2.js'
 import type { OutRecord, RecordHeader } from '../../log/topic-backend.js'
 import type { SinkStep, StepColumn } from '../../plan/physical/steps.js'
 import { createSerde, type RowSerde } from '../../serde/serde.js'
@@ -25,6 +26,11 @@ export class SinkOperator implements Operator {
   private readonly readTs: ((row: readonly Value[]) => number | null) | undefined
   /** Windowed sink: whether its windows are sessions (key layout); undefined when not windowed. */
   private readonly session: boolean | undefined
+  /**
+   * The sink topic's partition count, once known: a windowed key then goes to the partition of
+   * its inner key, as Kafka Streams' WindowedStreamPartitioner does (the window is not hashed).
+   */
+  partitions: number | undefined
 
   constructor(
     step: SinkStep,
@@ -74,7 +80,9 @@ export class SinkOperator implements Operator {
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
       return
     }
+    let partition: number | undefined
     if (this.session !== undefined && c.window !== undefined && key !== null) {
+      if (this.partitions !== undefined) partition = partitionForKey(key, this.partitions)
       key = encodeWindowedKey(key, c.window, this.session)
     }
     let ts = c.ts
@@ -91,12 +99,14 @@ export class SinkOperator implements Operator {
       value: Uint8Array | null
       timestamp: number
       headers: readonly RecordHeader[]
+      partition?: number
     } = {
       key,
       value,
       timestamp: ts,
       headers: c.headers,
     }
+    if (partition !== undefined) rec.partition = partition
     this.buffer.push(rec)
   }
 
