@@ -1,5 +1,6 @@
 import { CstParser, EOF, type IToken, type TokenType, tokenMatcher } from 'chevrotain'
 import { SyntaxErrorMessages } from './error-messages.js'
+import { LazyLLkLookaheadStrategy } from './lazy-lookahead.js'
 import {
   allTokens,
   ArithmeticOp,
@@ -61,12 +62,21 @@ function isIdent(token: IToken): boolean {
 export class EddyParser extends CstParser {
   readonly messages: SyntaxErrorMessages
 
-  constructor() {
+  /**
+   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion, ...) and computes
+   * every lookahead function up front, as Chevrotain does by default. Without it (the shared
+   * `parser`) the checks are skipped and lookahead functions are built on first use: ~250 ms less
+   * start-up for the same parses and errors. test/grammar/validation.test.ts runs the checks.
+   */
+  constructor(options: { readonly validate?: boolean } = {}) {
     const messages = new SyntaxErrorMessages()
+    const validate = options.validate === true
     super(allTokens, {
       maxLookahead: 3,
       nodeLocationTracking: 'full',
       errorMessageProvider: messages,
+      skipValidations: !validate,
+      ...(validate ? {} : { lookaheadStrategy: new LazyLLkLookaheadStrategy({ maxLookahead: 3 }) }),
     })
     this.messages = messages
     this.performSelfAnalysis()

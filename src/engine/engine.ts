@@ -27,7 +27,7 @@ import { keyOptions, valueOptions } from '../runtime/operators/source.js'
 import { PersistentQuery } from '../runtime/query-runner.js'
 import { PushQuery } from '../runtime/push-query.js'
 import { LevelStateStore } from '../state/level-store.js'
-import { MemoryStateStore } from '../state/state-store.js'
+import { MemoryStateStore, type StateStore } from '../state/state-store.js'
 import { analyzeQuery } from '../analyzer/query-analyzer.js'
 import { analyzePullQuery } from '../analyzer/pull-query.js'
 import { type Materialization, TopicMaterialization } from '../runtime/materialization.js'
@@ -45,7 +45,10 @@ import {
   executeRegisterType,
   planCreateSource,
   resolveSinkProperties,
+  upgradeProblem,
 } from './ddl.js'
+import { queryOfStatement, validateUpgrade } from './query-upgrade.js'
+import { levelDeclarations, migrateLevelState, RetainedMemoryStore } from './upgrade-state.js'
 import { executeAssert } from './asserts.js'
 import { listing } from './listings.js'
 import { Properties } from './properties.js'
@@ -479,7 +482,29 @@ export class Engine implements EngineApi {
         )
       }
     }
-    const queryId = this.nextQueryId(kind === 'STREAM' ? 'CSAS' : 'CTAS', stmt.name)
+    // ksqlDB's QueryIdUtil: CREATE OR REPLACE over a query's sink upgrades that query in place,
+    // keeping its id (so its consumer group, committed offsets and state).
+    let replaced: PersistentQuery | undefined
+    if (existing !== undefined) {
+      const writers = this.queriesUsing(stmt.name).writers
+      if (writers.length > 1) {
+        throw new SqlPlanError(
+          `REPLACE for sink ${stmt.name} is not supported because there are multiple queries writing into it: [${writers.join(', ')}]`,
+          stmt.span,
+        )
+      }
+      if (writers.length === 1) {
+        if (this.properties.get('ksql.create.or.replace.enabled') === 'false') {
+          const type = kind.toLowerCase()
+          throw new SqlPlanError(
+            `Cannot add ${type} '${stmt.name}': A ${type} with the same name already exists`,
+            stmt.span,
+          )
+        }
+        replaced = this.queries.get(writers[0] as string)
+      }
+    }
+    const queryId = replaced?.id ?? this.nextQueryId(kind === 'STREAM' ? 'CSAS' : 'CTAS', stmt.name)
     const sandbox = this.catalog.clone()
     let topicPlan: { partitions?: number; replicas?: number } = {}
     const planned = planPersistentQuery(stmt.query, {
@@ -550,22 +575,39 @@ export class Engine implements EngineApi {
       writtenBy: queryId,
       sql: text,
     }
+    if (existing !== undefined) {
+      // MetaStoreImpl.putSource: the sink may only evolve compatibly (DataSource.canUpgradeTo),
+      // then the plans must be upgrade-compatible (ExecutionStep.validateUpgrade).
+      const problem = upgradeProblem(existing, sinkDef)
+      if (problem !== undefined) throw new SqlPlanError(`Cannot upgrade data source: ${problem}`, stmt.span)
+    }
+    if (replaced !== undefined) {
+      validateUpgrade(
+        { plan: replaced.plan.physicalPlan, query: queryOfStatement(replaced.plan.statementText) },
+        { plan: planned.plan.physicalPlan, query: stmt.query },
+        this.functions,
+      )
+    }
     // Dry run: build the operators (compiles every expression) before changing anything.
+    const writers = this.sinkWriters(planned.plan.physicalPlan.topicName)
     const query = new PersistentQuery(
       planned.plan,
       this.backend,
-      this.operatorContext(queryId, true),
+      this.operatorContext(queryId, true, replaced?.stateStore),
       this.groupId(queryId),
       this.offsetReset(),
-      { exclusiveSink: this.sinkWriters(planned.plan.physicalPlan.topicName) === 0 },
+      {
+        exclusiveSink: writers - (replaced?.plan.physicalPlan.topicName === target.topic ? 1 : 0) === 0,
+        ...(replaced !== undefined ? { inheritsState: true } : {}),
+      },
     )
     // Apply.
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
-    if (existing !== undefined && existing.writtenBy !== undefined) await this.terminate(existing.writtenBy)
     await this.ensureInternalTopics(queryId, planned)
     this.catalog.putSource(sinkDef)
     this.catalog.setReferences(sinkDef.name, planned.plan.sourceNames)
-    await this.startQuery(query)
+    if (replaced !== undefined) await this.replaceQuery(replaced, query)
+    else await this.startQuery(query)
     return { kind: 'QueryStarted', statement: text, queryId, message: `Created query with ID ${queryId}` }
   }
 
@@ -750,6 +792,31 @@ export class Engine implements EngineApi {
     }
   }
 
+  /**
+   * An in-place upgrade: the old query stops (its output produced, its offsets and state
+   * committed), its state goes to the new plan's operators, and the new query takes its place
+   * (same id and consumer group), resuming from the committed offsets.
+   */
+  private async replaceQuery(old: PersistentQuery, next: PersistentQuery): Promise<void> {
+    await old.close()
+    if (this.stateDir !== undefined) {
+      const states = join(this.stateDir, 'state')
+      const ctx = this.operatorContext(old.id)
+      const probe = join(states, '.upgrade-probe')
+      await migrateLevelState(
+        join(states, old.id),
+        levelDeclarations(old.plan.physicalPlan, ctx, probe),
+        levelDeclarations(next.plan.physicalPlan, ctx, probe),
+      )
+    }
+    await next.init()
+    // The query keeps its place among the others.
+    const all = [...this.queries.values()].map((q) => (q === old ? next : q))
+    this.queries.clear()
+    for (const q of all) this.queries.set(q.id, q)
+    if (this.running) next.start()
+  }
+
   private async startQuery(q: PersistentQuery): Promise<void> {
     await q.init()
     this.queries.set(q.id, q)
@@ -853,16 +920,19 @@ export class Engine implements EngineApi {
   /**
    * What operators get from their query. `persistent`: with a data directory, the query's state
    * goes to its own LevelDB store (`<data dir>/state/<query id>`, opened when the query starts);
-   * otherwise state is kept in memory.
+   * otherwise state is kept in memory (a persistent query's so that an upgrade takes it over from
+   * `replacing`, the store of the query it replaces).
    */
-  private operatorContext(queryId: string, persistent = false): OperatorContext {
+  private operatorContext(queryId: string, persistent = false, replacing?: StateStore): OperatorContext {
     const ctx: OperatorContext = {
       queryId,
       functions: this.functions,
       state:
         persistent && this.stateDir !== undefined
           ? LevelStateStore.create(join(this.stateDir, 'state', queryId))
-          : new MemoryStateStore(),
+          : persistent
+            ? new RetainedMemoryStore(replacing instanceof RetainedMemoryStore ? replacing : undefined)
+            : new MemoryStateStore(),
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
       config: Object.fromEntries(this.properties.entries()),

@@ -37,6 +37,12 @@ export interface PersistentQueryOptions {
    * embedded backend exactly-once. Without it such output stays (at-least-once).
    */
   readonly exclusiveSink?: boolean
+  /**
+   * The query replaces one with the same id (CREATE OR REPLACE ... AS SELECT): its state store
+   * already holds the state the old query built up to the group's committed offsets, so a
+   * stateful query must not rebuild it by replaying its input.
+   */
+  readonly inheritsState?: boolean
 }
 
 /** A commit point: the state changes up to a batch and the source offsets after it. */
@@ -111,6 +117,11 @@ export class PersistentQuery {
     this.commitIntervalMs = Number.isFinite(interval) && interval >= 0 ? interval : COMMIT_INTERVAL_MS
   }
 
+  /** Where the query's operators keep their state. */
+  get stateStore(): OperatorContext['state'] {
+    return this.ctx.state
+  }
+
   /** The sink table as pull queries read it from the query's state store, if it is kept there. */
   get materialization(): Materialization | undefined {
     return this.pipeline.materialization
@@ -179,7 +190,7 @@ export class PersistentQuery {
     const committed = new Map<string, readonly TopicPartitionOffset[]>()
     for (const t of this.sourceTopics) committed.set(t, await this.backend.committedOffsets(this.group, t))
     if ([...committed.values()].some((c) => c.length > 0)) {
-      await this.rebuildState(committed)
+      if (this.options.inheritsState !== true) await this.rebuildState(committed)
       return
     }
     if (this.reset === 'earliest') return

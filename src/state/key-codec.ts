@@ -51,10 +51,10 @@ export interface KeyCodec {
   /** The key's bytes; `window` is required when the codec is windowed (and ignored otherwise). */
   encode(key: readonly Value[], window?: KeyWindow): Uint8Array
   /**
-   * `encode` as hex text (two characters per byte keep the byte order): the form state stores key
-   * rows by, written without an intermediate byte array.
+   * `encode` as a key string (`keyString`): the form state stores key rows by, written without
+   * an intermediate byte array.
    */
-  encodeHex(key: readonly Value[], window?: KeyWindow): string
+  encodeString(key: readonly Value[], window?: KeyWindow): string
   /** Bytes of the first `key.length` columns only: a prefix of every full key that starts with them. */
   encodePrefix(key: readonly Value[]): Uint8Array
   decode(bytes: Uint8Array): DecodedKey
@@ -81,8 +81,8 @@ export function createKeyCodec(types: readonly Type[], options: { windowed?: boo
     encode(key, window) {
       return write(key, window).finish()
     },
-    encodeHex(key, window) {
-      return write(key, window).hex()
+    encodeString(key, window) {
+      return write(key, window).latin1()
     },
     encodePrefix(key) {
       if (key.length > types.length) {
@@ -107,6 +107,15 @@ export function createKeyCodec(types: readonly Type[], options: { windowed?: boo
       return window === undefined ? { key } : { key, window }
     },
   }
+}
+
+/**
+ * Encoded key bytes as a string, one character per byte (U+0000–U+00FF): half the length of hex,
+ * and in the same order once stored, since LevelDB compares the UTF-8 bytes of its string keys
+ * and UTF-8 keeps code point order.
+ */
+export function keyString(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 /** Unsigned lexicographic comparison: the order a state store keeps encoded keys in. */
@@ -180,8 +189,8 @@ class Writer {
     return new Uint8Array(this.buf.subarray(0, this.len))
   }
 
-  hex(): string {
-    return (this.buf as Buffer).toString('hex', 0, this.len)
+  latin1(): string {
+    return (this.buf as Buffer).toString('latin1', 0, this.len)
   }
 }
 

@@ -17,7 +17,15 @@ afterEach(() => {
 const SETUP = `
   CREATE STREAM clicks (USER_ID INT KEY, PAGE STRING, MS BIGINT) WITH (KAFKA_TOPIC='clicks', PARTITIONS=1, VALUE_FORMAT='JSON');
   CREATE TABLE per_user AS SELECT USER_ID, COUNT(*) AS N, SUM(MS) AS TOTAL FROM clicks GROUP BY USER_ID;
-  CREATE TABLE per_page AS SELECT PAGE, COUNT(*) AS N FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY PAGE;`
+  CREATE TABLE per_page AS SELECT PAGE, COUNT(*) AS N FROM clicks WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY PAGE;
+  CREATE TABLE busy AS SELECT USER_ID, COUNT(*) AS N, SUM(MS) * 2 AS DOUBLED FROM clicks
+    GROUP BY USER_ID HAVING COUNT(*) > 3;
+  CREATE TABLE page_user WITH (KEY_FORMAT='JSON') AS SELECT PAGE, USER_ID AS U, COUNT(*) AS N FROM clicks GROUP BY PAGE, USER_ID;
+  CREATE TABLE hop AS SELECT PAGE, COUNT(*) AS N FROM clicks
+    WINDOW HOPPING (SIZE 2 MINUTES, ADVANCE BY 1 MINUTE) GROUP BY PAGE;
+  CREATE TABLE users (ID INT PRIMARY KEY, REGION STRING) WITH (KAFKA_TOPIC='users', PARTITIONS=1, VALUE_FORMAT='JSON');
+  CREATE TABLE per_region AS SELECT REGION, COUNT(*) AS N FROM users GROUP BY REGION;
+  CREATE TABLE users_copy AS SELECT * FROM users WHERE ID > 1;`
 
 function inserts(): string {
   const out: string[] = []
@@ -26,6 +34,9 @@ function inserts(): string {
       `INSERT INTO clicks (ROWTIME, USER_ID, PAGE, MS) VALUES (${i * 7000}, ${((i * 7) % 13) - 6}, 'p${i % 3}', ${i});`,
     )
   }
+  // Users move between regions and one leaves: the table aggregate retracts (undo).
+  for (let i = 0; i < 12; i++) out.push(`INSERT INTO users (ID, REGION) VALUES (${i % 5}, 'r${i % 3}');`)
+  out.push("INSERT INTO users (ID, REGION) VALUES (2, 'r0');")
   return out.join('\n')
 }
 
@@ -38,6 +49,15 @@ const QUERIES = [
   "SELECT * FROM per_page WHERE PAGE = 'p1';",
   "SELECT PAGE, WINDOWSTART, N FROM per_page WHERE PAGE = 'p2' AND WINDOWSTART >= 60000 AND WINDOWSTART < 180000;",
   'SELECT * FROM per_page;',
+  // HAVING and a computed column: groups HAVING rejects are no rows.
+  'SELECT * FROM busy;',
+  'SELECT * FROM busy WHERE USER_ID = -6;',
+  'SELECT * FROM page_user;',
+  "SELECT * FROM page_user WHERE PAGE = 'p0' AND U = 1;",
+  'SELECT * FROM hop ORDER BY N DESC, PAGE LIMIT 5;',
+  "SELECT * FROM hop WHERE PAGE = 'p1' AND WINDOWSTART >= 60000;",
+  'SELECT * FROM per_region;',
+  'SELECT * FROM users_copy;',
 ]
 
 async function rows(engine: Engine, sql: string): Promise<string[]> {
@@ -73,6 +93,10 @@ describe('pull queries served from the CTAS query state store', () => {
     }
     expect(expected[0]).toHaveLength(1)
     expect(expected[3]).toHaveLength(4)
+    // Not empty by accident: every query but the unknown key has rows.
+    for (const [i, want] of expected.entries()) if (i !== 1) expect(want.length, QUERIES[i]).toBeGreaterThan(0)
+    // HAVING kept only some of the 13 users.
+    expect(expected[QUERIES.indexOf('SELECT * FROM busy;')]?.length).toBeLessThan(13)
     await stored.close()
     await memory.close()
 

@@ -64,7 +64,7 @@ export function keyText(values: readonly Value[]): string {
  * the scalars below saved at each barrier and restored before the first record.
  */
 export class AggregateOperator implements Operator {
-  /** The groups by id (key text, or the key codec's hex when ordered). */
+  /** The groups by id (key text, or the key codec's key string when ordered). */
   readonly groups: StateTable<Group>
   /** EMIT FINAL scans its open windows: then `groups` is this loaded table. */
   private readonly loadedGroups: LoadedStateTable<Group> | undefined
@@ -96,7 +96,7 @@ export class AggregateOperator implements Operator {
     private readonly ctx: OperatorContext,
     private readonly window?: WindowSpec,
     /**
-     * Groups are kept under their order-preserving key (hex of this codec's bytes, window
+     * Groups are kept under their order-preserving key (this codec's key string, window
      * included) instead of their key text, so the state store holds them in key order and pull
      * queries read the table from this state (`outputOf`). Only for groups without sessions or
      * EMIT FINAL.
@@ -190,16 +190,16 @@ export class AggregateOperator implements Operator {
     this.emit(g, c)
   }
 
-  /** A group's id in `groups`: the key text, or the key codec's hex (ordered ids). */
+  /** A group's id in `groups`: the key text, or the key codec's key string (ordered ids). */
   private groupId(key: readonly Value[]): string {
-    return this.keyCodec === undefined ? keyText(key) : this.keyCodec.encodeHex(key)
+    return this.keyCodec === undefined ? keyText(key) : this.keyCodec.encodeString(key)
   }
 
   /** A time window's id in `groups`. */
   private windowId(key: readonly Value[], start: number, end: number): string {
     return this.keyCodec === undefined
       ? `${keyText(key)}@${start}`
-      : this.keyCodec.encodeHex(key, { start, end })
+      : this.keyCodec.encodeString(key, { start, end })
   }
 
   /** Adds a record's arguments to every aggregate of a group, in place. */

@@ -6,11 +6,6 @@ import type { MaterializedRow } from '../materialization.js'
 import type { Change, Control, Operator } from '../messages.js'
 import { keyText } from './aggregate.js'
 
-/** Hex keeps the key codec's byte order in LevelDB's (utf8 string) key order. */
-export function hexKey(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')
-}
-
 /**
  * A CTAS query's table as pull queries read it (ksqlDB materializes the table in the query's
  * state store): every change on its way to the sink also upserts or deletes the table's row in a
@@ -54,7 +49,7 @@ export class MaterializeOperator implements Operator {
     // The key codec runs once per key and commit, not per record.
     this.rows = store.outputTable<MaterializedRow>(
       'materialized',
-      (r) => codec.encodeHex(r.key, r.window),
+      (r) => codec.encodeString(r.key, r.window),
       storedRow,
     )
   }
