@@ -6,7 +6,8 @@
  * in small chunks while the query runs. Once all `total` records are in and the query has
  * committed them all it prints DONE and exits cleanly.
  *
- * Usage: node dist/scripts/crash-worker.js DATA_DIR TOTAL
+ * Usage: node dist/scripts/crash-worker.js DATA_DIR TOTAL [RECORD_CACHE_BYTES]
+ * (cache.max.bytes.buffering: 0 forwards every change, so two runs produce the same sink topic)
  */
 import { Engine } from '../src/engine/engine.js'
 
@@ -14,7 +15,7 @@ export const KEYS = 37
 export const BASE_TS = 1_600_000_000_000
 const CHUNK = 40
 
-const [dir, totalText] = process.argv.slice(2)
+const [dir, totalText, cacheBytes = '0'] = process.argv.slice(2)
 if (dir === undefined || totalText === undefined) {
   process.stderr.write('usage: crash-worker DATA_DIR TOTAL\n')
   process.exit(2)
@@ -24,7 +25,11 @@ const enc = new TextEncoder()
 
 // Commits every 50 ms (the default is 2 s), so kills land between commits, not only before the first.
 const engine = await Engine.open(dir, {
-  properties: { 'auto.offset.reset': 'earliest', 'ksql.streams.commit.interval.ms': '50' },
+  properties: {
+    'auto.offset.reset': 'earliest',
+    'ksql.streams.commit.interval.ms': '50',
+    'cache.max.bytes.buffering': cacheBytes,
+  },
 })
 if (engine.source('ORDERS') === undefined) {
   await engine.execute(`CREATE STREAM orders (ID BIGINT, CUSTOMER STRING, AMOUNT INT)

@@ -374,7 +374,13 @@ async function runSqlTest(test: SqlTest, options: SqlTestOptions): Promise<SqlTe
     ])
   const engine = await Engine.create({
     backend: EmbeddedBackend.inMemory(),
-    properties: { ...TEST_DEFAULT_PROPERTIES, 'ksql.headers.columns.enabled': 'true' },
+    // ksqlDB's SqlTestExecutor pipes each inserted record to the queries running at that moment
+    // (TestDriverPipeline): a query started later does not see records inserted before it.
+    properties: {
+      ...TEST_DEFAULT_PROPERTIES,
+      'auto.offset.reset': 'latest',
+      'ksql.headers.columns.enabled': 'true',
+    },
     testMode: true,
     ...(options.functions !== undefined ? { functions: options.functions } : {}),
   })

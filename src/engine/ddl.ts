@@ -186,6 +186,17 @@ function elementsToSchema(elements: readonly TableElement[], catalog: Catalog): 
         e.span,
       )
     }
+    if (c?.kind === 'Headers' || c?.kind === 'Header') {
+      // LogicalSchema.Builder: one HEADERS column, or HEADER('k') columns with distinct keys.
+      const all = value.find((v) => v.headerKey === null)
+      const same = c.kind === 'Header' ? value.find((v) => v.headerKey === c.key) : undefined
+      const any = value.find((v) => v.headerKey !== undefined)
+      if (all !== undefined) throw new SqlPlanError('Schema already contains a HEADERS column.', e.span)
+      if (same !== undefined || (c.kind === 'Headers' && any !== undefined)) {
+        const k = (same ?? any)?.headerKey
+        throw new SqlPlanError(`Schema already contains a HEADER('${k}') column.`, e.span)
+      }
+    }
     if (c?.kind === 'Key' || c?.kind === 'PrimaryKey') {
       key.push({ name: e.name, type, namespace: 'KEY' })
     } else if (c?.kind === 'Headers') {

@@ -936,6 +936,8 @@ export class Engine implements EngineApi {
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
       config: Object.fromEntries(this.properties.entries()),
+      // Queries with LevelDB state commit at an interval: their aggregations compact between commits.
+      recordCacheBytes: persistent && this.stateDir !== undefined ? this.properties.recordCacheBytes() : 0,
       replaying: false,
       logError: (message, where) => {
         if (ctx.replaying) return

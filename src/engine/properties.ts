@@ -179,6 +179,18 @@ export class Properties {
     this.session.delete(name)
   }
 
+  /**
+   * The record cache size in bytes: `cache.max.bytes.buffering` (or its newer name
+   * `statestore.cache.max.bytes`), with or without the `ksql.streams.` prefix; 10 MiB by default.
+   */
+  recordCacheBytes(): number {
+    for (const name of ['cache.max.bytes.buffering', 'statestore.cache.max.bytes']) {
+      const v = this.values.get(`ksql.streams.${name}`) ?? this.values.get(name)
+      if (v !== undefined && /^[+-]?\d+$/.test(v.trim())) return Math.max(0, Number(v))
+    }
+    return Number(this.get('cache.max.bytes.buffering') ?? 0)
+  }
+
   /** ksql.persistence.default.format.key (KAFKA by default), upper-cased. */
   defaultKeyFormat(): string {
     return (this.get('ksql.persistence.default.format.key') ?? 'KAFKA').toUpperCase()

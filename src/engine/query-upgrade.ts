@@ -89,7 +89,9 @@ function compare(old: UpgradeNode, next: UpgradeNode): void {
   if (old.sources.length !== next.sources.length) {
     throw notUpgradeable('Cannot change a non-join source into a join source.')
   }
-  old.sources.forEach((s, i) => compare(s, next.sources[i] as UpgradeNode))
+  old.sources.forEach((s, i) => {
+    compare(s, next.sources[i] as UpgradeNode)
+  })
 }
 
 /** The enforcing steps of a step tree, top down (a passive step yields its source's). */
@@ -139,7 +141,9 @@ function reduce(step: Step, query: Query | undefined, functions: FunctionRegistr
         return [{ cls: 'TableAggregate', kind: 'unsupported', props: [], sources: below(step.source) }]
       }
       if (step.window !== undefined) {
-        return [{ cls: 'StreamWindowedAggregate', kind: 'unsupported', props: [], sources: below(step.source) }]
+        return [
+          { cls: 'StreamWindowedAggregate', kind: 'unsupported', props: [], sources: below(step.source) },
+        ]
       }
       const inputKeys = stepColumns(step.source)
         .filter((c) => c.namespace === 'KEY')
@@ -162,8 +166,16 @@ function reduce(step: Step, query: Query | undefined, functions: FunctionRegistr
           props: [
             ...(required === undefined
               ? []
-              : [['columns not part of aggregate', `[${required.map((c) => `\`${c}\``).join(', ')}]`] as const]),
-            ['aggregate functions', `[${step.aggregates.map((a) => aggregateText(a.expression)).join(', ')}]`],
+              : [
+                  [
+                    'columns not part of aggregate',
+                    `[${required.map((c) => `\`${c}\``).join(', ')}]`,
+                  ] as const,
+                ]),
+            [
+              'aggregate functions',
+              `[${step.aggregates.map((a) => aggregateText(a.expression)).join(', ')}]`,
+            ],
           ],
           sources: [grouping],
         },

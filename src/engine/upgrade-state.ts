@@ -138,9 +138,9 @@ export async function migrateLevelState(
     const dels: string[] = []
     const puts: [string, string][] = []
     for await (const [k, v] of db.iterator()) {
-      const m = /^\d+:[^\u0000]*\u0000/.exec(k)
-      if (m === null) continue
-      const from = m[0]
+      const end = k.indexOf('\u0000')
+      if (end < 0 || !/^\d+:/.test(k)) continue
+      const from = k.slice(0, end + 1)
       if (!moves.has(from)) {
         dels.push(k)
         continue

@@ -33,6 +33,8 @@ export interface Change {
 export type Control =
   | { readonly kind: 'Barrier'; readonly epoch: number }
   | { readonly kind: 'Watermark'; readonly ts: number }
+  /** A commit follows: operators forward what they hold back (aggregations' record caches). */
+  | { readonly kind: 'Flush' }
   | { readonly kind: 'End' }
 
 /** An operator: data arrives through `onChange` (synchronous, no per-record promise). */

@@ -251,6 +251,9 @@ export class PersistentQuery {
           this.pipeline.sink.buffer.length = 0
         }
       }
+      // Nothing replayed may come out later: empty what operators hold back (record caches).
+      for (const s of this.pipeline.sources) s.operator.onControl({ kind: 'Flush' })
+      this.pipeline.sink.buffer.length = 0
     } finally {
       this.ctx.replaying = false
     }
@@ -447,14 +450,15 @@ export class PersistentQuery {
     } else for (let i = 0; i < records.length; i++) this.feed(records[i]!)
     const epoch = ++this.epoch
     for (const s of sources) s.operator.onControl({ kind: 'Barrier', epoch })
-    const out = this.pipeline.sink.buffer
-    const output = out.length > 0 ? out.splice(0, out.length) : undefined
+    const due = this.durable !== undefined && Date.now() - this.lastCommit >= this.commitIntervalMs
+    // A commit follows: what operators hold back (record caches) goes out with this batch.
+    if (due) for (const s of sources) s.operator.onControl({ kind: 'Flush' })
+    const output = this.takeOutput()
     const prev = this.writes
     let writes: Promise<void>
     if (this.durable !== undefined) {
       for (const commit of commits) this.positions.set(`${commit.topic}\u0000${commit.partition}`, commit)
       this.uncommitted++
-      const due = Date.now() - this.lastCommit >= this.commitIntervalMs
       writes = this.writeDurable(prev, output, due ? this.commitPoint() : undefined)
       if (!due) this.scheduleCommit()
     } else {
@@ -468,6 +472,21 @@ export class PersistentQuery {
     this.window.push(writes)
     if (this.window.length > WRITES_AHEAD) await this.window.shift()
     return records.length
+  }
+
+  /** The sink's records so far (undefined when none). */
+  private takeOutput(): OutRecord[] | undefined {
+    const out = this.pipeline.sink.buffer
+    return out.length > 0 ? out.splice(0, out.length) : undefined
+  }
+
+  /** A commit between batches: operators forward what they hold back, and that output is written first. */
+  private commitBetweenBatches(): Promise<void> {
+    for (const s of this.pipeline.sources) s.operator.onControl({ kind: 'Flush' })
+    const writes = this.writeDurable(this.writes, this.takeOutput(), this.commitPoint())
+    writes.catch(() => {})
+    this.writes = writes
+    return writes
   }
 
   /** Takes a commit point now: the state as it is after the last processed batch, and the offsets after it. */
@@ -487,9 +506,7 @@ export class PersistentQuery {
     this.commitTimer = setTimeout(() => {
       this.commitTimer = undefined
       if (this.uncommitted === 0) return
-      const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
-      writes.catch(() => {})
-      this.writes = writes
+      this.commitBetweenBatches()
     }, this.commitIntervalMs)
     this.commitTimer.unref()
   }
@@ -542,11 +559,7 @@ export class PersistentQuery {
 
   /** Waits for the writes of the batches processed so far (committing them); throws if one failed. */
   private async flush(): Promise<void> {
-    if (this.durable !== undefined && this.uncommitted > 0) {
-      const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
-      writes.catch(() => {})
-      this.writes = writes
-    }
+    if (this.durable !== undefined && this.uncommitted > 0) this.commitBetweenBatches()
     const writes = this.writes
     if (writes !== undefined) {
       this.window = []
@@ -563,10 +576,7 @@ export class PersistentQuery {
   /** Commits what has been processed (pull queries read the committed state). */
   async commitNow(): Promise<void> {
     if (this.durable === undefined || this.uncommitted === 0) return
-    const writes = this.writeDurable(this.writes, undefined, this.commitPoint())
-    writes.catch(() => {})
-    this.writes = writes
-    await writes
+    await this.commitBetweenBatches()
     await this.commits
     if (this.commitError !== undefined) throw this.commitError
   }

@@ -122,6 +122,40 @@ describe.skipIf(!existsSync(SQLTESTS))('eddy test FILE.sql (run-ksql-test, ASSER
   })
 })
 
+/**
+ * ksqlDB's query-upgrades sqltests (CREATE OR REPLACE over running queries): per file, how many
+ * of its --@test cases pass. A ratchet: raise a number when more pass, never lower it.
+ */
+const QUERY_UPGRADES: Readonly<Record<string, { readonly passed: number; readonly tests: number }>> = {
+  'alter.sql': { passed: 6, tests: 6 },
+  'chained-upgrades.sql': { passed: 2, tests: 2 },
+  'filters.sql': { passed: 18, tests: 18 },
+  'headers.sql': { passed: 3, tests: 3 },
+  'prohibited-upgrades.sql': { passed: 4, tests: 4 },
+  'projections.sql': { passed: 16, tests: 16 },
+  'session-windows.sql': { passed: 3, tests: 3 },
+}
+
+describe.skipIf(!existsSync(join(SQLTESTS, 'query-upgrades')))('eddy test query-upgrades/*.sql', () => {
+  it('covers every file of the folder', () => {
+    const files = readdirSync(join(SQLTESTS, 'query-upgrades')).filter((f) => f.endsWith('.sql'))
+    expect(files.sort()).toEqual(Object.keys(QUERY_UPGRADES).sort())
+  })
+
+  it.each(Object.entries(QUERY_UPGRADES))(
+    '%s: at least the pinned number of tests pass',
+    async (file, pin) => {
+      const r = await eddy(['test', join(SQLTESTS, 'query-upgrades', file)])
+      const summary = /^(\d+) passed, (\d+) failed \((\d+) tests\)$/m.exec(r.out)
+      expect(summary, r.out).not.toBeNull()
+      const [, passed, failed, tests] = (summary as RegExpExecArray).map(Number)
+      expect(tests).toBe(pin.tests)
+      expect(passed, r.out).toBeGreaterThanOrEqual(pin.passed)
+      expect(r.code).toBe(failed === 0 ? 0 : 1)
+    },
+  )
+})
+
 describe('eddy test FILE.sql', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eddy-sqltest-'))
   const file = (name: string, text: string): string => {

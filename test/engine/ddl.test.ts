@@ -160,6 +160,10 @@ describe('CREATE STREAM / TABLE: errors', () => {
       "Invalid type for HEADER('key') column: expected BYTES, got INTEGER",
     ],
     [
+      "CREATE STREAM S (K STRING KEY, H1 BYTES HEADER('x'), H2 ARRAY<STRUCT<key STRING, value BYTES>> HEADERS) WITH (kafka_topic='t', value_format='json');",
+      "Schema already contains a HEADER('x') column.",
+    ],
+    [
       "CREATE STREAM S (K ARRAY<DOUBLE> KEY, V INT) WITH (kafka_topic='t', format='DELIMITED');",
       "Key format does not support schema.\nformat: DELIMITED\nschema: Persistence{columns=[`K` ARRAY<DOUBLE> KEY], features=[]}\nreason: The 'DELIMITED' format does not support type 'ARRAY', column: `K`",
     ],
@@ -328,7 +332,7 @@ describe('CREATE STREAM / TABLE: the source', () => {
       { isSource: true, kind: 'TABLE' },
     ],
     [
-      "CREATE STREAM S (K STRING KEY, H ARRAY<STRUCT<key STRING, value BYTES>> HEADERS, H2 BYTES HEADER('abc'), V BIGINT) WITH (kafka_topic='t', value_format='KAFKA');",
+      "CREATE STREAM S (K STRING KEY, H ARRAY<STRUCT<key STRING, value BYTES>> HEADERS, V BIGINT) WITH (kafka_topic='t', value_format='KAFKA');",
       {
         schema: {
           key: [{ name: 'K', type: T.STRING, namespace: 'KEY' }],
@@ -348,7 +352,20 @@ describe('CREATE STREAM / TABLE: the source', () => {
               namespace: 'VALUE',
               headerKey: null,
             },
-            { name: 'H2', type: T.BYTES, namespace: 'VALUE', headerKey: 'abc' },
+            { name: 'V', type: T.BIGINT, namespace: 'VALUE' },
+          ],
+        },
+      },
+    ],
+    [
+      // One HEADERS column, or HEADER('k') columns with distinct keys (ksqlDB's headers.sql).
+      "CREATE STREAM S (K STRING KEY, H1 BYTES HEADER('abc'), H2 BYTES HEADER('def'), V BIGINT) WITH (kafka_topic='t', value_format='KAFKA');",
+      {
+        schema: {
+          key: [{ name: 'K', type: T.STRING, namespace: 'KEY' }],
+          value: [
+            { name: 'H1', type: T.BYTES, namespace: 'VALUE', headerKey: 'abc' },
+            { name: 'H2', type: T.BYTES, namespace: 'VALUE', headerKey: 'def' },
             { name: 'V', type: T.BIGINT, namespace: 'VALUE' },
           ],
         },

@@ -94,7 +94,8 @@ describe('pull queries served from the CTAS query state store', () => {
     expect(expected[0]).toHaveLength(1)
     expect(expected[3]).toHaveLength(4)
     // Not empty by accident: every query but the unknown key has rows.
-    for (const [i, want] of expected.entries()) if (i !== 1) expect(want.length, QUERIES[i]).toBeGreaterThan(0)
+    for (const [i, want] of expected.entries())
+      if (i !== 1) expect(want.length, QUERIES[i]).toBeGreaterThan(0)
     // HAVING kept only some of the 13 users.
     expect(expected[QUERIES.indexOf('SELECT * FROM busy;')]?.length).toBeLessThan(13)
     await stored.close()

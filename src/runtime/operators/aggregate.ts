@@ -86,6 +86,14 @@ export class AggregateOperator implements Operator {
    */
   private lastEmitCloseTime: number | undefined
   private windowStoreTime = Number.NEGATIVE_INFINITY
+  /**
+   * The record cache (ctx.recordCacheBytes): per group id, the group's latest unforwarded change,
+   * least recently updated first. Sizes are estimates: a fixed cost per entry plus its id.
+   */
+  private readonly cache: Map<string, { g: Group; origin: Change }> | undefined
+  private cacheBytes = 0
+  private readonly cacheLimit: number
+  private readonly entryBytes: number
 
   constructor(
     private readonly keys: readonly Evaluator[],
@@ -106,6 +114,10 @@ export class AggregateOperator implements Operator {
     if (keyCodec !== undefined && (window?.emitFinal === true || window?.type === 'SESSION')) {
       throw new Error('Ordered group ids are for EMIT CHANGES time windows or no window')
     }
+    // EMIT FINAL holds rows back itself; sessions forward their merges at once.
+    this.cacheLimit = ctx.recordCacheBytes ?? 0
+    this.cache = this.cacheLimit > 0 && window?.emitFinal !== true ? new Map() : undefined
+    this.entryBytes = 96 + 16 * calls.length
     const state = ctx.state
     if (window?.emitFinal === true) {
       this.loadedGroups = state.loadedTable<Group>('groups')
@@ -145,7 +157,7 @@ export class AggregateOperator implements Operator {
       const g = this.group(key, id)
       this.addTo(g, args)
       this.groups.set(id, g)
-      this.emit(g, c)
+      this.emit(g, c, id)
       return
     }
     const inputKey = keyText(c.row.slice(0, this.inputKeyCount))
@@ -163,7 +175,7 @@ export class AggregateOperator implements Operator {
         })
         this.groups.set(prev.group, g)
         this.previous.set(inputKey, { group: prev.group, args })
-        this.emit(g, c)
+        this.emit(g, c, prev.group)
         return
       }
     }
@@ -175,7 +187,7 @@ export class AggregateOperator implements Operator {
         })
         this.groups.set(prev.group, g)
         this.previous.delete(inputKey)
-        this.emit(g, c)
+        this.emit(g, c, prev.group)
       }
     }
     if (c.tombstone) return
@@ -187,7 +199,7 @@ export class AggregateOperator implements Operator {
     this.addTo(g, args)
     this.groups.set(id, g)
     this.previous.set(inputKey, { group: id, args })
-    this.emit(g, c)
+    this.emit(g, c, id)
   }
 
   /** A group's id in `groups`: the key text, or the key codec's key string (ordered ids). */
@@ -209,6 +221,7 @@ export class AggregateOperator implements Operator {
   }
 
   onControl(m: Control): void {
+    if (m.kind === 'Flush') this.flushCache(0)
     if (m.kind === 'Barrier' && this.restored) {
       this.scalars.set([this.streamTime, this.lastEmitCloseTime ?? null, this.windowStoreTime])
     }
@@ -269,10 +282,11 @@ export class AggregateOperator implements Operator {
     }
     const size = w.sizeMs ?? 0
     const advance = w.advanceMs ?? size
-    const starts: number[] = []
-    for (let s = Math.floor(ts / advance) * advance; s > ts - size && s >= 0; s -= advance) starts.push(s)
-    starts.reverse()
-    for (const start of starts) {
+    // The windows containing ts (start in (ts - size, ts], start >= 0), oldest first.
+    const last = Math.floor(ts / advance) * advance
+    let first = last
+    while (first - advance > ts - size && first - advance >= 0) first -= advance
+    for (let start = first; start <= last && start >= 0; start += advance) {
       const end = start + size
       if (end + w.graceMs <= this.streamTime) {
         this.ctx.logError('Skipping record for expired window', c)
@@ -286,7 +300,7 @@ export class AggregateOperator implements Operator {
       group.ts = Math.max(group.ts ?? ts, ts)
       this.groups.set(gk, group)
       if (start > this.windowStoreTime) this.windowStoreTime = start
-      if (!w.emitFinal) this.emit(group, c)
+      if (!w.emitFinal) this.emit(group, c, gk)
     }
     if (w.emitFinal) this.emitFinal(w, c)
   }
@@ -481,11 +495,49 @@ export class AggregateOperator implements Operator {
     return { row, ts: g.ts ?? 0, window: { start: g.start, end: g.end } }
   }
 
-  private emit(g: Group, c: Change): void {
+  /**
+   * A group's new row: forwarded now, or, with a record cache and a group id, held until the next
+   * Flush (only the group's latest change is forwarded then, with the time and origin of the last
+   * record that changed it), as Kafka Streams' cached aggregation stores do.
+   */
+  private emit(g: Group, c: Change, id?: string): void {
+    // Pull queries reading the group (ordered ids) give the row this timestamp.
+    if ((g.start === undefined || g.end === undefined) && this.keyCodec !== undefined) g.ts = c.ts
+    const cache = this.cache
+    if (cache === undefined || id === undefined) {
+      this.forward(g, c)
+      return
+    }
+    const held = cache.get(id)
+    if (held === undefined) {
+      this.cacheBytes += this.entryBytes + id.length
+      cache.set(id, { g, origin: c })
+      if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit)
+      return
+    }
+    // The latest change of a key moves to the back (least recently updated leave first).
+    cache.delete(id)
+    held.g = g
+    held.origin = c
+    cache.set(id, held)
+  }
+
+  /** Forwards held changes, least recently updated first, until the cache's estimate is at most `limit` bytes. */
+  private flushCache(limit: number): void {
+    const cache = this.cache
+    if (cache === undefined) return
+    for (const [id, held] of cache) {
+      if (this.cacheBytes <= limit) return
+      cache.delete(id)
+      this.cacheBytes -= this.entryBytes + id.length
+      this.forward(held.g, held.origin)
+    }
+    this.cacheBytes = 0
+  }
+
+  private forward(g: Group, c: Change): void {
     const row = this.resultRow(g)
     if (g.start === undefined || g.end === undefined) {
-      // Pull queries reading the group (ordered ids) give the row this timestamp.
-      if (this.keyCodec !== undefined) g.ts = c.ts
       this.downstream.onChange({ ...c, row, tombstone: false, nullKey: false })
       return
     }

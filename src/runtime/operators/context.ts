@@ -15,6 +15,13 @@ export interface OperatorContext {
   replaying: boolean
   /** The query's properties, for functions that read settings (COLLECT_LIST's limit). */
   readonly config?: Readonly<Record<string, string>>
+  /**
+   * Kafka Streams' record cache (`cache.max.bytes.buffering`), for queries that commit at an
+   * interval: an aggregation compacts the changes of a group and forwards the latest at the next
+   * Flush (before each commit), or earlier when the cache is full. 0 or absent: every change is
+   * forwarded at once (transient queries, tests).
+   */
+  readonly recordCacheBytes?: number
   /** ksql.timestamp.throw.on.invalid: a record whose timestamp cannot be read stops the query. */
   readonly throwOnInvalidTimestamp?: boolean
 }
