@@ -26,6 +26,20 @@ interface Group {
   ts?: number
 }
 
+/** What a forwarded row takes from the change that last updated its group. */
+type RecordContext = Pick<Change, 'ts' | 'headers' | 'window' | 'topic' | 'partition' | 'offset'>
+
+/** A group's change held in the record cache. */
+interface Held {
+  g: Group
+  ts: number
+  headers: Change['headers']
+  window: Change['window']
+  topic: string
+  partition: number
+  offset: number
+}
+
 /** A group's output row as the aggregation last emitted it (what pull queries read from its state). */
 export interface AggregateRow {
   readonly row: Row
@@ -90,7 +104,7 @@ export class AggregateOperator implements Operator {
    * The record cache (ctx.recordCacheBytes): per group id, the group's latest unforwarded change,
    * least recently updated first. Sizes are estimates: a fixed cost per entry plus its id.
    */
-  private readonly cache: Map<string, { g: Group; origin: Change }> | undefined
+  private readonly cache: Map<string, Held> | undefined
   private cacheBytes = 0
   private readonly cacheLimit: number
   private readonly entryBytes: number
@@ -117,7 +131,8 @@ export class AggregateOperator implements Operator {
     // EMIT FINAL holds rows back itself; sessions forward their merges at once.
     this.cacheLimit = ctx.recordCacheBytes ?? 0
     this.cache = this.cacheLimit > 0 && window?.emitFinal !== true ? new Map() : undefined
-    this.entryBytes = 96 + 16 * calls.length
+    // About what Kafka Streams counts per cache entry: key and value bytes plus the record context.
+    this.entryBytes = 64 + 16 * calls.length
     const state = ctx.state
     if (window?.emitFinal === true) {
       this.loadedGroups = state.loadedTable<Group>('groups')
@@ -511,14 +526,29 @@ export class AggregateOperator implements Operator {
     const held = cache.get(id)
     if (held === undefined) {
       this.cacheBytes += this.entryBytes + id.length
-      cache.set(id, { g, origin: c })
-      if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit)
+      // Only the record context is kept, not the input row: held changes may live for seconds.
+      cache.set(id, {
+        g,
+        ts: c.ts,
+        headers: c.headers,
+        window: c.window,
+        topic: c.topic,
+        partition: c.partition,
+        offset: c.offset,
+      })
+      // Full: the least recently updated quarter goes (one pass over the map, not one per record).
+      if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit * 0.75)
       return
     }
     // The latest change of a key moves to the back (least recently updated leave first).
     cache.delete(id)
     held.g = g
-    held.origin = c
+    held.ts = c.ts
+    held.headers = c.headers
+    held.window = c.window
+    held.topic = c.topic
+    held.partition = c.partition
+    held.offset = c.offset
     cache.set(id, held)
   }
 
@@ -530,28 +560,28 @@ export class AggregateOperator implements Operator {
       if (this.cacheBytes <= limit) return
       cache.delete(id)
       this.cacheBytes -= this.entryBytes + id.length
-      this.forward(held.g, held.origin)
+      this.forward(held.g, held)
     }
     this.cacheBytes = 0
   }
 
-  private forward(g: Group, c: Change): void {
+  /** Sends a group's row downstream, with the record context of the change that last updated it. */
+  private forward(g: Group, c: RecordContext): void {
     const row = this.resultRow(g)
-    if (g.start === undefined || g.end === undefined) {
-      this.downstream.onChange({ ...c, row, tombstone: false, nullKey: false })
-      return
-    }
-    row.push(BigInt(g.start), BigInt(g.end))
-    const out: Change = {
-      ...c,
+    const windowed = g.start !== undefined && g.end !== undefined
+    if (windowed) row.push(BigInt(g.start ?? 0), BigInt(g.end ?? 0))
+    this.downstream.onChange({
       row,
       // A time window's row carries the largest timestamp of its records (Kafka Streams' window aggregation).
-      ts: this.window?.type !== 'SESSION' && g.ts !== undefined ? Math.max(g.ts, c.ts) : c.ts,
+      ts: windowed && this.window?.type !== 'SESSION' && g.ts !== undefined ? Math.max(g.ts, c.ts) : c.ts,
+      headers: c.headers,
       tombstone: false,
       nullKey: false,
-      window: { start: g.start, end: g.end },
-    }
-    this.downstream.onChange(out)
+      window: windowed ? { start: g.start ?? 0, end: g.end ?? 0 } : c.window,
+      topic: c.topic,
+      partition: c.partition,
+      offset: c.offset,
+    })
   }
 }
 
