@@ -40,6 +40,16 @@ interface Held {
   offset: number
 }
 
+function setHeld(held: Held, g: Group, c: Change): void {
+  held.g = g
+  held.ts = c.ts
+  held.headers = c.headers
+  held.window = c.window
+  held.topic = c.topic
+  held.partition = c.partition
+  held.offset = c.offset
+}
+
 /** A group's output row as the aggregation last emitted it (what pull queries read from its state). */
 export interface AggregateRow {
   readonly row: Row
@@ -106,6 +116,8 @@ export class AggregateOperator implements Operator {
    */
   private readonly cache: Map<string, Held> | undefined
   private cacheBytes = 0
+  /** Forwarded cache entries, for reuse. */
+  private readonly spare: Held[] = []
   private readonly cacheLimit: number
   private readonly entryBytes: number
 
@@ -527,28 +539,30 @@ export class AggregateOperator implements Operator {
     if (held === undefined) {
       this.cacheBytes += this.entryBytes + id.length
       // Only the record context is kept, not the input row: held changes may live for seconds.
-      cache.set(id, {
-        g,
-        ts: c.ts,
-        headers: c.headers,
-        window: c.window,
-        topic: c.topic,
-        partition: c.partition,
-        offset: c.offset,
-      })
+      // Entries are reused once forwarded: they outlive young-generation GCs, so new ones would
+      // each become old-generation garbage.
+      const entry = this.spare.pop()
+      if (entry === undefined) {
+        cache.set(id, {
+          g,
+          ts: c.ts,
+          headers: c.headers,
+          window: c.window,
+          topic: c.topic,
+          partition: c.partition,
+          offset: c.offset,
+        })
+      } else {
+        setHeld(entry, g, c)
+        cache.set(id, entry)
+      }
       // Full: the least recently updated quarter goes (one pass over the map, not one per record).
       if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit * 0.75)
       return
     }
     // The latest change of a key moves to the back (least recently updated leave first).
     cache.delete(id)
-    held.g = g
-    held.ts = c.ts
-    held.headers = c.headers
-    held.window = c.window
-    held.topic = c.topic
-    held.partition = c.partition
-    held.offset = c.offset
+    setHeld(held, g, c)
     cache.set(id, held)
   }
 
@@ -561,6 +575,7 @@ export class AggregateOperator implements Operator {
       cache.delete(id)
       this.cacheBytes -= this.entryBytes + id.length
       this.forward(held.g, held)
+      this.spare.push(held)
     }
     this.cacheBytes = 0
   }
