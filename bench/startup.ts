@@ -7,10 +7,12 @@
  *   - the interactive REPL in a terminal (a pty from util-linux `script`, when installed): to the
  *     prompt, and to the answer of `SHOW STREAMS;` typed at once.
  *
- * Variants, measured in the same run: `bundled` is bin/eddy.js as installed (dist/bundle, see
- * scripts/bundle.ts); `unbundled` is the same binary with EDDY_NO_BUNDLE=1 (the per-file ES
- * modules of dist/, as before the bundle); `--compare DIR` adds another checkout's bin/eddy.js
- * (built), e.g. the previous commit for before/after figures.
+ * Variants, measured in the same run: `bundled` is bin/eddy.js as built (dist/bundle, see
+ * scripts/bundle.ts); `unbundled` is the same build with EDDY_NO_BUNDLE=1 (dist/'s ES modules
+ * loaded one by one: what the bundle saves, not the grammar's start-up savings); `--compare DIR`
+ * adds another built checkout's bin/eddy.js, e.g. the commit before, for before/after figures:
+ *   git archive REV | tar -x -C /tmp/before && ln -s $PWD/node_modules /tmp/before/ &&
+ *   (cd /tmp/before && npx tsc -p tsconfig.build.json)
  *
  * Usage: node dist/bench/startup.js [--runs N] [--compare DIR]...
  */
@@ -154,6 +156,9 @@ async function main(): Promise<void> {
   // With --output table the first row is the line after the header (`| REGION | ...`).
   const firstRow = (out: string) => /^\| REGION .*\n(?:\+[-+]*\n)?\|/m.test(out)
 
+  // Node itself, for scale (the machine's load moves every figure).
+  const bare: number[] = []
+
   type Key = 'version' | 'execute' | 'readme' | 'replPrompt' | 'replAnswer'
   const results = new Map<string, Record<Key, (number | undefined)[]>>()
   for (const v of variants) {
@@ -165,6 +170,7 @@ async function main(): Promise<void> {
       for (const v of variants) {
         const r = results.get(v.name)
         if (r === undefined) continue
+        if (variants.indexOf(v) === 0) bare.push((await time({ ...v, bin: '-e' }, [''], root)).exit)
         const dataDir = join(tmp, `data-${variants.indexOf(v)}`)
         const version = await time(v, ['--version'], root)
         const execute = await time(v, ['-e', 'SHOW STREAMS;', '--data-dir', dataDir], root)
@@ -193,7 +199,9 @@ async function main(): Promise<void> {
   ]
   const names = variants.map((v) => v.name)
   const width = Math.max(...rows.map(([, label]) => label.length))
-  console.log(`median ms from spawn, ${runs} runs each (node ${process.version})`)
+  console.log(
+    `median ms from spawn, ${runs} runs each (node ${process.version}; \`node -e ""\` alone: ${median(bare.slice(1)).toFixed(0)} ms)`,
+  )
   console.log(`${''.padEnd(width)}  ${names.map((n) => n.padStart(10)).join('  ')}`)
   for (const [key, label] of rows) {
     if (!hasScript && key.startsWith('repl')) continue

@@ -1,6 +1,14 @@
-import { CstParser, EOF, type IToken, type TokenType, tokenMatcher } from 'chevrotain'
+import {
+  CstParser,
+  EOF,
+  type ILookaheadStrategy,
+  type IToken,
+  type TokenType,
+  tokenMatcher,
+} from 'chevrotain'
 import { SyntaxErrorMessages } from './error-messages.js'
-import { LazyLLkLookaheadStrategy } from './lazy-lookahead.js'
+import { LazyLookaheadStrategy, type LookaheadTable, RecordingLookaheadStrategy } from './lookahead.js'
+import { LOOKAHEAD_TABLE } from './lookahead-table.js'
 import {
   allTokens,
   ArithmeticOp,
@@ -63,20 +71,25 @@ export class EddyParser extends CstParser {
   readonly messages: SyntaxErrorMessages
 
   /**
-   * `validate` runs Chevrotain's grammar checks (ambiguities, left recursion, ...) and computes
-   * every lookahead function up front, as Chevrotain does by default. Without it (the shared
-   * `parser`) the checks are skipped and lookahead functions are built on first use: ~250 ms less
-   * start-up for the same parses and errors. test/grammar/validation.test.ts runs the checks.
+   * By default Chevrotain's grammar checks (ambiguities, left recursion, ...) are skipped and each
+   * decision's lookahead function is built when the parser first reaches it, from the table the
+   * bundle embeds (lookahead-table.ts) or else computed then: ~250 ms less start-up for the same
+   * parses and errors. `validate` runs the checks and computes every lookahead function up front,
+   * as Chevrotain does by default (test/grammar/validation.test.ts); `lookahead` replaces the
+   * strategy (the table's generator records the paths with it).
    */
-  constructor(options: { readonly validate?: boolean } = {}) {
+  constructor(options: { readonly validate?: boolean; readonly lookahead?: ILookaheadStrategy } = {}) {
     const messages = new SyntaxErrorMessages()
     const validate = options.validate === true
+    const lookahead =
+      options.lookahead ??
+      (validate ? undefined : new LazyLookaheadStrategy({ maxLookahead: 3 }, LOOKAHEAD_TABLE, allTokens))
     super(allTokens, {
       maxLookahead: 3,
       nodeLocationTracking: 'full',
       errorMessageProvider: messages,
       skipValidations: !validate,
-      ...(validate ? {} : { lookaheadStrategy: new LazyLLkLookaheadStrategy({ maxLookahead: 3 }) }),
+      ...(lookahead !== undefined ? { lookaheadStrategy: lookahead } : {}),
     })
     this.messages = messages
     this.performSelfAnalysis()
@@ -1440,3 +1453,10 @@ export class EddyParser extends CstParser {
 
 /** The one parser instance (Chevrotain parsers are reused: assign `.input`, call a rule). */
 export const parser = new EddyParser()
+
+/** Every decision's lookahead paths, computed by Chevrotain (for the bundle's LOOKAHEAD_TABLE). */
+export function recordLookaheadTable(): LookaheadTable {
+  const recorder = new RecordingLookaheadStrategy({ maxLookahead: 3 })
+  new EddyParser({ lookahead: recorder })
+  return recorder.table
+}

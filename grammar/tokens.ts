@@ -177,6 +177,10 @@ function keywordToken(text: KeywordText): TokenType {
     pattern: new RegExp(text, 'i'),
     longer_alt: IDENTIFIER,
     categories,
+    // What Chevrotain would find by analysing the pattern (~20 ms of start-up for the keywords):
+    // no line break inside, and the first letter in either case starts a match.
+    line_breaks: false,
+    start_chars_hint: [text.charAt(0), text.charAt(0).toLowerCase()],
   })
 }
 

@@ -225,12 +225,23 @@ export class LevelStateStore implements StateStore {
   }
 }
 
-/** A keyed table: cache + dirty set over LevelDB. */
+/** A cached key of a keyed table: its value (or a delete) and whether the next snapshot must write it. */
+interface Entry<V> {
+  readonly key: string
+  value: V | typeof DELETED
+  dirty: boolean
+}
+
+/**
+ * A keyed table: a cache over LevelDB. Each cached key has one entry object that also carries its
+ * dirty flag, and dirty entries are listed in the order they became dirty: a write costs one map
+ * lookup, and a snapshot visits only what changed.
+ */
 class CachedTable<V> implements StateTable<V>, Flushable {
-  private readonly cache = new Map<string, V | typeof DELETED>()
-  private readonly dirty = new Set<string>()
-  /** Keys whose delete was snapshotted: their markers go once it is written. */
-  private readonly deleted: string[] = []
+  private readonly cache = new Map<string, Entry<V>>()
+  private dirty: Entry<V>[] = []
+  /** Entries whose delete was snapshotted: their markers go once it is written. */
+  private readonly deleted: Entry<V>[] = []
   /** Some entry was evicted: a cache miss may be in the database. */
   private evicted = false
 
@@ -241,14 +252,14 @@ class CachedTable<V> implements StateTable<V>, Flushable {
   ) {}
 
   get(key: string): V | undefined {
-    const c = this.cache.get(key)
-    if (c !== undefined) return c === DELETED ? undefined : c
+    const e = this.cache.get(key)
+    if (e !== undefined) return e.value === DELETED ? undefined : e.value
     // A new query's store: every key it has is in the cache until the first eviction.
     if (!this.evicted && this.storeWasEmpty()) return undefined
     const text = this.read(this.prefix + key)
     if (text === undefined) return undefined
     const v = decodeState<V>(text)
-    this.cache.set(key, v)
+    this.cache.set(key, { key, value: v, dirty: false })
     return v
   }
 
@@ -256,39 +267,52 @@ class CachedTable<V> implements StateTable<V>, Flushable {
     return this.get(key) !== undefined
   }
 
+  private write(key: string, value: V | typeof DELETED): void {
+    const e = this.cache.get(key)
+    if (e === undefined) {
+      const fresh: Entry<V> = { key, value, dirty: true }
+      this.cache.set(key, fresh)
+      this.dirty.push(fresh)
+      return
+    }
+    e.value = value
+    if (!e.dirty) {
+      e.dirty = true
+      this.dirty.push(e)
+    }
+  }
+
   set(key: string, value: V): this {
-    this.cache.set(key, value)
-    this.dirty.add(key)
+    this.write(key, value)
     return this
   }
 
   delete(key: string): boolean {
     const had = this.has(key)
-    this.cache.set(key, DELETED)
-    this.dirty.add(key)
+    this.write(key, DELETED)
     return had
   }
 
   flush(batch: BatchWriter): number {
-    const n = this.dirty.size
-    for (const key of this.dirty) {
-      const full = this.prefix + key
-      const v = this.cache.get(key)
-      if (v === DELETED || v === undefined) {
+    const list = this.dirty
+    this.dirty = []
+    for (const e of list) {
+      e.dirty = false
+      const full = this.prefix + e.key
+      if (e.value === DELETED) {
         batch.del(full)
         // The marker stays until the delete is written (a miss would read the old value).
-        this.deleted.push(key)
+        this.deleted.push(e)
       } else {
-        batch.put(full, encodeState(v))
+        batch.put(full, encodeState(e.value))
       }
     }
-    this.dirty.clear()
-    return n
+    return list.length
   }
 
   settle(): void {
-    for (const key of this.deleted) {
-      if (this.cache.get(key) === DELETED && !this.dirty.has(key)) this.cache.delete(key)
+    for (const e of this.deleted) {
+      if (e.value === DELETED && !e.dirty && this.cache.get(e.key) === e) this.cache.delete(e.key)
     }
     this.deleted.length = 0
   }
@@ -298,9 +322,9 @@ class CachedTable<V> implements StateTable<V>, Flushable {
     // Oldest inserted first; a quarter below the bound so eviction does not run at every commit.
     const target = Math.floor(keep * 0.75)
     this.evicted = true
-    for (const key of this.cache.keys()) {
+    for (const [key, e] of this.cache) {
       if (this.cache.size <= target) break
-      if (!this.dirty.has(key)) this.cache.delete(key)
+      if (!e.dirty) this.cache.delete(key)
     }
     return this.cache.size
   }
