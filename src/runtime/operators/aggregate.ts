@@ -13,7 +13,14 @@ export interface AggregateCall {
   readonly args: readonly Evaluator[]
 }
 
+/**
+ * A group's id, kept on the group itself (a symbol: the state codec stores only string keys), so
+ * the record cache keys its entries by one long-lived string instead of each record's copy.
+ */
+const GROUP_ID = Symbol('group id')
+
 interface Group {
+  [GROUP_ID]?: string
   readonly key: readonly Value[]
   states: Value[]
   /** Windowed groups: the window's bounds. */
@@ -321,7 +328,8 @@ export class AggregateOperator implements Operator {
       }
       const gk = this.windowId(key, start, end)
       let g = this.groups.get(gk)
-      if (g === undefined) g = { key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
+      if (g === undefined)
+        g = { [GROUP_ID]: gk, key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
       const group = g
       this.addTo(group, args)
       group.ts = Math.max(group.ts ?? ts, ts)
@@ -494,7 +502,7 @@ export class AggregateOperator implements Operator {
   private group(key: Value[], id: string): Group {
     let g = this.groups.get(id)
     if (g === undefined) {
-      g = { key, states: this.calls.map((c) => c.udaf.init()) }
+      g = { [GROUP_ID]: id, key, states: this.calls.map((c) => c.udaf.init()) }
       this.groups.set(id, g)
     }
     return g
@@ -535,15 +543,20 @@ export class AggregateOperator implements Operator {
       this.forward(g, c)
       return
     }
-    const held = cache.get(id)
+    let gid = g[GROUP_ID]
+    if (gid === undefined) {
+      gid = id
+      g[GROUP_ID] = id
+    }
+    const held = cache.get(gid)
     if (held === undefined) {
-      this.cacheBytes += this.entryBytes + id.length
+      this.cacheBytes += this.entryBytes + gid.length
       // Only the record context is kept, not the input row: held changes may live for seconds.
       // Entries are reused once forwarded: they outlive young-generation GCs, so new ones would
       // each become old-generation garbage.
       const entry = this.spare.pop()
       if (entry === undefined) {
-        cache.set(id, {
+        cache.set(gid, {
           g,
           ts: c.ts,
           headers: c.headers,
@@ -554,16 +567,16 @@ export class AggregateOperator implements Operator {
         })
       } else {
         setHeld(entry, g, c)
-        cache.set(id, entry)
+        cache.set(gid, entry)
       }
       // Full: the least recently updated quarter goes (one pass over the map, not one per record).
       if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit * 0.75)
       return
     }
     // The latest change of a key moves to the back (least recently updated leave first).
-    cache.delete(id)
+    cache.delete(gid)
     setHeld(held, g, c)
-    cache.set(id, held)
+    cache.set(gid, held)
   }
 
   /** Forwards held changes, least recently updated first, until the cache's estimate is at most `limit` bytes. */
