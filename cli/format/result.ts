@@ -1,3 +1,4 @@
+import { formatFunctionDescription } from '../../src/engine/function-description.js'
 import type { PushRow, StatementResult } from '../../src/engine/results.js'
 import { Decimal } from '../../src/types/decimal.js'
 import type { LogicalSchema } from '../../src/types/schema.js'
@@ -39,6 +40,7 @@ export const renderResult = {
       case 'PushQuery':
         return ''
       case 'Listing': {
+        if (result.type === 'describe_function') return formatFunctionDescription(result)
         const widths = result.columns.map((c, i) =>
           Math.max(c.length, ...result.rows.map((r) => (r[i] ?? '').length)),
         )

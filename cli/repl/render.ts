@@ -1,4 +1,5 @@
 import Table from 'cli-table3'
+import { formatFunctionDescription } from '../../src/engine/function-description.js'
 import type { Listing, PushRow } from '../../src/engine/results.js'
 import { Decimal } from '../../src/types/decimal.js'
 import type { LogicalSchema } from '../../src/types/schema.js'
@@ -76,8 +77,11 @@ function headerHeight(columns: readonly string[], colWidths: readonly number[] |
   return Math.max(1, ...columns.map((c, i) => Math.ceil(c.length / Math.max(1, (colWidths[i] ?? 3) - 2))))
 }
 
-/** A Listing (SHOW / LIST / DESCRIBE / EXPLAIN) in the given output format. */
-export function renderListing(listing: Listing, format: OutputFormat): string {
+/**
+ * A Listing (SHOW / LIST / DESCRIBE / EXPLAIN) in the given output format. DESCRIBE FUNCTION is
+ * text as ksqlDB prints it, its descriptions wrapped to `terminalWidth` (at least 80).
+ */
+export function renderListing(listing: Listing, format: OutputFormat, terminalWidth = 80): string {
   if (format === 'JSON') {
     return JSON.stringify({
       '@type': listing.type,
@@ -86,6 +90,7 @@ export function renderListing(listing: Listing, format: OutputFormat): string {
     })
   }
   if (listing.rows.length === 0 && listing.columns.length === 0) return ''
+  if (listing.type === 'describe_function') return formatFunctionDescription(listing, terminalWidth)
   return boxTable(listing.columns, listing.rows)
 }
 

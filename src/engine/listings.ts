@@ -80,8 +80,11 @@ export function functionList(functions: FunctionRegistry, statement = ''): Listi
 }
 
 /**
- * DESCRIBE FUNCTION name, as ksqlDB's CLI prints it: Name, Author, Version, Overview, Type, Jar,
- * then each variation's arguments, return type and description.
+ * DESCRIBE FUNCTION name, as ksqlDB's CLI prints it: Name, Author and Version (when set),
+ * Overview (the function's description, when set), Type, Jar, then each variation's arguments,
+ * return type, description and parameter descriptions. Rows are [label, value]; a variation's
+ * rows have labels indented by two spaces and start after an empty row (see
+ * `formatFunctionDescription`).
  */
 export function describeFunction(functions: FunctionRegistry, name: string, statement = ''): Listing {
   const info = functions.info(name)
@@ -96,21 +99,17 @@ export function describeFunction(functions: FunctionRegistry, name: string, stat
 }
 
 function functionRows(info: FunctionInfo): string[][] {
-  const rows: string[][] = [
-    ['Name', info.name],
-    ['Author', info.author],
-    ['Version', info.version],
-    ['Overview', info.description],
-    ['Type', info.type],
-    ['Jar', info.source],
-    ['Variations', ''],
-  ]
+  const rows: string[][] = [['Name', info.name]]
+  if (info.author.trim() !== '') rows.push(['Author', info.author])
+  if (info.version.trim() !== '') rows.push(['Version', info.version])
+  if (info.description.trim() !== '') rows.push(['Overview', info.description.trim()])
+  rows.push(['Type', info.type], ['Jar', info.source], ['Variations', ''])
   for (const v of info.variations) {
     rows.push(['', ''])
     rows.push(['  Variation', `${info.name}${v.arguments}`])
     rows.push(['  Returns', v.returns])
-    rows.push(['  Description', v.description])
-    for (const a of v.params ?? []) rows.push([`  ${a.name}`, a.description])
+    if (v.description.trim() !== '') rows.push(['  Description', v.description.trim()])
+    for (const a of v.params ?? []) rows.push([`  ${a.name}`, a.description.trim()])
   }
   return rows
 }

@@ -275,22 +275,77 @@ export function metaOf(m: FunctionMeta): FunctionMeta {
   return out
 }
 
-/** DESCRIBE FUNCTION's variations of a spec: parameter list, return type, description. */
+/**
+ * What DESCRIBE FUNCTION says of an overload, as data next to its signature:
+ * `...doc('Returns the portion of str from pos to the end of str', ['str', 'The source string.'], ['pos'])`
+ * gives the overload's description, its parameters' names and their descriptions (ksqlDB's
+ * `@Udf(description)` and `@UdfParameter(value, description)`).
+ */
+export function doc(
+  description: string,
+  ...params: readonly (readonly [name: string, description?: string])[]
+): Pick<Signature, 'doc' | 'paramNames' | 'paramDocs'> {
+  return {
+    doc: description,
+    ...(params.length === 0
+      ? {}
+      : { paramNames: params.map((p) => p[0]), paramDocs: params.map((p) => p[1] ?? '') }),
+  }
+}
+
+/**
+ * A parameter or return type as ksqlDB's DESCRIBE FUNCTION prints it (its ParamType.toString():
+ * `VARCHAR`, `INT`, `ARRAY<T>`, `LAMBDA (T) -> U`).
+ */
+export function describeTypeText(p: ParamType): string {
+  switch (p.kind) {
+    case 'STRING':
+      return 'VARCHAR'
+    case 'INTEGER':
+      return 'INT'
+    case 'GENERIC':
+      return p.name
+    case 'ANY_DECIMAL':
+      return 'DECIMAL'
+    case 'ANY_STRUCT':
+      return 'STRUCT<>'
+    case 'ANY':
+      return 'ANY'
+    case 'INTERVAL_UNIT':
+      return 'INTERVALUNIT'
+    case 'GARRAY':
+      return `ARRAY<${describeTypeText(p.element)}>`
+    case 'GMAP':
+      return `MAP<${describeTypeText(p.key)}, ${describeTypeText(p.value)}>`
+    case 'LAMBDA':
+      return `LAMBDA (${p.params.map(describeTypeText).join(', ')}) -> ${describeTypeText(p.returns)}`
+    case 'ARRAY':
+      return `ARRAY<${describeTypeText(p.element)}>`
+    case 'MAP':
+      return `MAP<${describeTypeText(p.key)}, ${describeTypeText(p.value)}>`
+    case 'DECIMAL':
+      return 'DECIMAL'
+    default:
+      return typeToString(p)
+  }
+}
+
+/**
+ * DESCRIBE FUNCTION's variations of a spec: parameter list (`(str VARCHAR, pos INT)`, a repeating
+ * parameter as `VARCHAR[]`, as ksqlDB's CLI prints them), return type, description.
+ */
 export function variationsOf(spec: FunctionSpec<unknown>): FunctionVariation[] {
   return spec.signatures.map((sig) => {
     const v = variadicIndexOf(sig)
     const names = sig.paramNames
-    const text =
-      names === undefined
-        ? signatureText(spec.name, sig)
-        : `${spec.name}(${sig.params
-            .map((p, i) => `${names[i] ?? `arg${i + 1}`} ${paramTypeToString(p)}${i === v ? '...' : ''}`)
-            .join(', ')})`
-    const open = text.indexOf('(')
+    const args = sig.params.map((p, i) => {
+      const type = `${describeTypeText(p)}${i === v ? '[]' : ''}`
+      const name = names?.[i]
+      return name === undefined || name === '' ? type : `${name} ${type}`
+    })
     return {
-      arguments: open < 0 ? text : text.slice(open),
-      returns:
-        typeof sig.returns === 'function' ? 'depends on the arguments' : paramTypeToString(sig.returns),
+      arguments: `(${args.join(', ')})`,
+      returns: typeof sig.returns === 'function' ? 'depends on the arguments' : describeTypeText(sig.returns),
       description: sig.doc ?? '',
       ...(names === undefined || sig.paramDocs === undefined
         ? {}

@@ -449,7 +449,7 @@ describe('function metadata (SHOW FUNCTIONS / DESCRIBE FUNCTION)', () => {
 
   it('lists each overload of a builtin with its parameter and return types', () => {
     const v = registry.info('ARRAY_LENGTH')?.variations
-    expect(v?.map((x) => [x.arguments, x.returns])).toEqual([['(ARRAY<T>)', 'INTEGER']])
+    expect(v?.map((x) => [x.arguments, x.returns])).toEqual([['(array ARRAY<T>)', 'INT']])
     expect(registry.info('NO_SUCH_FUNCTION')).toBeUndefined()
   })
 })

@@ -293,12 +293,12 @@ describe('user function modules', () => {
       ['Jar', join(dir, 'math.js')],
       ['Variations', ''],
       ['', ''],
-      ['  Variation', 'MULTIPLY(a INTEGER, b INTEGER)'],
-      ['  Returns', 'INTEGER'],
+      ['  Variation', 'MULTIPLY(a INT, b INT)'],
+      ['  Returns', 'INT'],
       ['  Description', 'ints'],
       ['  a', 'left'],
       ['', ''],
-      ['  Variation', 'MULTIPLY(arg1 DOUBLE...)'],
+      ['  Variation', 'MULTIPLY(arg1 DOUBLE[])'],
       ['  Returns', 'DOUBLE'],
       ['  Description', 'doubles'],
     ])
@@ -306,10 +306,10 @@ describe('user function modules', () => {
     expect(builtin?.rows.slice(0, 6)).toEqual([
       ['Name', 'EXPLODE'],
       ['Author', 'Confluent'],
-      ['Version', ''],
-      ['Overview', ''],
+      ['Overview', 'Explodes an array. This function outputs one value for each element of the array.'],
       ['Type', 'TABLE'],
       ['Jar', 'internal'],
+      ['Variations', ''],
     ])
     await expect(engine.execute('DESCRIBE FUNCTION nope;')).rejects.toThrow(
       "Can't find any functions with the name 'NOPE'",
@@ -473,7 +473,7 @@ describe('loading errors', () => {
     )
     await expect(engine.execute('RELOAD FUNCTIONS;')).rejects.toThrow('unknown type NOPE')
     expect(engine.functions.info('MULTIPLY')?.variations.map((v) => v.arguments)).toEqual([
-      '(arg1 INTEGER, arg2 INTEGER)',
+      '(arg1 INT, arg2 INT)',
     ])
     await engine.close()
   })

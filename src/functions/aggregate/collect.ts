@@ -1,6 +1,6 @@
 import { array, map, struct, T, type Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
-import { P } from '../registry.js'
+import { doc, P } from '../registry.js'
 import {
   configLimit,
   contains,
@@ -22,8 +22,14 @@ export const COLLECT_SET_LIMIT = 'ksql.functions.collect_set.limit'
 export function collectListFunction(): UdafFunction {
   return udafFunction({
     name: 'COLLECT_LIST',
+    description:
+      'Gather all of the values from an input grouping into a single Array field. Although this aggregate works on both Stream and Table inputs, the order of entries in the result array is not guaranteed when working on Table input data. The size of the result Array is limited by ksql.functions.collect_list.limit (1000 entries by default); any values beyond this limit are silently ignored.',
     signatures: [
       {
+        ...doc('Returns an array of the values in the group, NULLs included.', [
+          'col',
+          'The column to collect.',
+        ]),
         params: [P.generic('T')],
         make: (ctx): UdafImpl => {
           const t = ctx.types[0] as Type
@@ -63,8 +69,11 @@ export function collectListFunction(): UdafFunction {
 export function collectSetFunction(): UdafFunction {
   return udafFunction({
     name: 'COLLECT_SET',
+    description:
+      'Gather all of the distinct values from an input grouping into a single Array. Not available for aggregating values from an input Table. The size of the result Array is limited by ksql.functions.collect_set.limit (1000 entries by default); any values beyond this limit are silently ignored.',
     signatures: [
       {
+        ...doc('Returns an array of the distinct values in the group.', ['col', 'The column to collect.']),
         params: [P.generic('T')],
         make: (ctx): UdafImpl => {
           const t = ctx.types[0] as Type
@@ -108,8 +117,14 @@ export function histogramFunction(): UdafFunction {
   }
   return udafFunction({
     name: 'HISTOGRAM',
+    description:
+      'Returns a map of each distinct String from the input Stream or Table and how many times each occurs. This version limits the size of the resultant Map to 1000 entries. Any entries added beyond this limit will be ignored.',
     signatures: [
       {
+        ...doc('Returns a map of each distinct value to the number of times it occurs.', [
+          'col',
+          'The column to count the values of.',
+        ]),
         params: [T.STRING],
         make: (): UdafImpl => ({
           returnType: map(T.STRING, T.BIGINT),
@@ -163,8 +178,14 @@ export function attrFunction(): UdafFunction {
   }
   return udafFunction({
     name: 'ATTR',
+    description:
+      'Returns the value of a column if every row in the group has the same value for it, or NULL otherwise.',
     signatures: [
       {
+        ...doc('Returns the single value of the column in the group, or NULL if the rows differ.', [
+          'col',
+          'The column to check.',
+        ]),
         params: [P.generic('T')],
         make: (ctx): UdafImpl => {
           const t = ctx.types[0] as Type

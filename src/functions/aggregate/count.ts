@@ -1,7 +1,7 @@
 import { Decimal } from '../../types/decimal.js'
 import { array, T } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
-import { P } from '../registry.js'
+import { doc, P } from '../registry.js'
 import { type UdafFunction, udafFunction } from './udaf.js'
 
 /**
@@ -21,9 +21,17 @@ export function countFunction(): UdafFunction {
   })
   return udafFunction({
     name: 'COUNT',
+    description: 'Counts records by key.',
     signatures: [
-      { params: [], make },
-      { params: [P.any], make },
+      { ...doc('Returns the number of rows (COUNT(*)).'), params: [], make },
+      {
+        ...doc('Returns the number of rows where col is not NULL.', [
+          'col',
+          'The column whose non-NULL values are counted.',
+        ]),
+        params: [P.any],
+        make,
+      },
     ],
   })
 }
@@ -42,8 +50,14 @@ const ALPHA_MM = (0.7213 / (1 + 1.079 / M)) * M * M
 export function countDistinctFunction(): UdafFunction {
   return udafFunction({
     name: 'COUNT_DISTINCT',
+    description:
+      'Returns the approximate number of unique values of a column in a group, estimated with HyperLogLog. NULL values are not counted.',
     signatures: [
       {
+        ...doc('Returns the approximate number of distinct non-NULL values of col.', [
+          'col',
+          'The column to count the distinct values of.',
+        ]),
         params: [P.generic('T')],
         make: () => ({
           returnType: T.BIGINT,

@@ -2,7 +2,7 @@ import type { Expr } from '../../ast/expressions.js'
 import { compareValues } from '../../expr/cast.js'
 import { array, struct, T, type Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
-import { P, type ParamType } from '../registry.js'
+import { doc, P, type ParamType, variationsOf } from '../registry.js'
 import {
   type AggregateConfig,
   contains,
@@ -47,9 +47,12 @@ function extreme(name: 'MIN' | 'MAX'): UdafFunction {
     // MIN: first.compareTo(second) < 0 ? first : second, first being the aggregate.
     return compareValues(agg, current) * sign < 0 ? agg : current
   }
+  const which = name === 'MIN' ? 'minimum' : 'maximum'
   return udafFunction({
     name,
+    description: `Computes the ${which} value for a key.`,
     signatures: comparable().map((p) => ({
+      ...doc(`Returns the ${which} non-NULL value of the column.`, ['col', 'The column to aggregate.']),
       params: [p],
       make: (ctx): UdafImpl => {
         const t = ctx.types[0] as Type
@@ -92,8 +95,23 @@ function sortDesc(list: Value[], key: (v: Value) => Value): void {
 export function topkFunction(): UdafFunction {
   const name = 'TOPK'
   const alternatives = TOPK_SORT_TYPES.map((t) => signatureText(name, [t, T.INTEGER]))
+  const variations = variationsOf({
+    name,
+    signatures: TOPK_SORT_TYPES.map((t) => ({
+      ...doc(
+        'Returns the k highest values of the column, highest first; given other columns, an array of structs with the sort column (sort_col) and the others (col0, col1, ...).',
+        ['col', 'The column to sort by.'],
+        ['k', 'The number of values to return (an INTEGER literal).'],
+      ),
+      params: [t, T.INTEGER],
+      returns: array(t),
+    })),
+  })
   return {
     name,
+    description: 'Computes the top k values for a key.',
+    category: 'AGGREGATE',
+    variations: () => variations,
     resolve(argTypes, args?: readonly Expr[], _config?: AggregateConfig): ResolvedUdaf {
       const n = argTypes.length
       const sortType = argTypes[0] ?? null
@@ -184,7 +202,13 @@ export function topkFunction(): UdafFunction {
 export function topkDistinctFunction(): UdafFunction {
   return udafFunction({
     name: 'TOPKDISTINCT',
+    description: 'Calculates the top k distinct values for a column and a key.',
     signatures: comparable().map((p) => ({
+      ...doc(
+        'Returns the k highest distinct values of the column, highest first.',
+        ['col', 'The column to aggregate.'],
+        ['k', 'The number of values to return.'],
+      ),
       params: [p, T.INTEGER],
       initArgs: 1,
       make: (ctx): UdafImpl => {

@@ -1,7 +1,7 @@
 import { SqlPlanError } from '../../errors.js'
 import { array, struct, T, type Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
-import { P } from '../registry.js'
+import { doc, P } from '../registry.js'
 import {
   type UdafContext,
   type UdafFunction,
@@ -157,7 +157,19 @@ function earliest(ctx: UdafContext, o: Options): UdafImpl {
 }
 
 function byOffset(name: string, nName: 'latestN' | 'earliestN', impl: typeof latest): UdafFunction {
+  const latestFirst = nName === 'latestN'
+  const what = latestFirst ? 'most recent' : 'oldest'
   const sig = (params: UdafSignature['params'], hasN: boolean): UdafSignature => ({
+    ...doc(
+      hasN
+        ? `Returns the ${what} n values of the column by offset, oldest first.`
+        : `Returns the ${what} value of the column by offset.`,
+      ['col', 'The column to aggregate.'],
+      ...(hasN ? [['n', 'The number of values to return.'] as const] : []),
+      ...(params.length === (hasN ? 3 : 2)
+        ? [['ignoreNulls', 'Whether to skip NULL values (true by default).'] as const]
+        : []),
+    ),
     params,
     initArgs: params.length - 1,
     make: (ctx) => impl(ctx, options(nName, ctx, hasN)),
@@ -165,6 +177,7 @@ function byOffset(name: string, nName: 'latestN' | 'earliestN', impl: typeof lat
   const t = P.generic('T')
   return udafFunction({
     name,
+    description: `This function returns the ${what} value for the column, computed by offset.`,
     signatures: [
       sig([t], false),
       sig([t, T.BOOLEAN], false),

@@ -1,4 +1,5 @@
 import { struct, T, type Type } from '../../types/type.js'
+import { doc } from '../registry.js'
 import type { Struct, Value } from '../../types/values.js'
 import { int32, int64, toDouble, type UdafFunction, type UdafImpl, udafFunction } from './udaf.js'
 
@@ -81,10 +82,23 @@ function average(ops: SumOps): UdafImpl {
 export function avgFunction(): UdafFunction {
   return udafFunction({
     name: 'AVG',
+    description: 'Returns the average value for a key.',
     signatures: [
-      { params: [T.BIGINT], make: () => average(LONG) },
-      { params: [T.INTEGER], make: () => average(INT) },
-      { params: [T.DOUBLE], make: () => average(DOUBLE) },
+      {
+        ...doc('Returns the average of the non-NULL BIGINT values.', ['col', 'The column to aggregate.']),
+        params: [T.BIGINT],
+        make: () => average(LONG),
+      },
+      {
+        ...doc('Returns the average of the non-NULL INT values.', ['col', 'The column to aggregate.']),
+        params: [T.INTEGER],
+        make: () => average(INT),
+      },
+      {
+        ...doc('Returns the average of the non-NULL DOUBLE values.', ['col', 'The column to aggregate.']),
+        params: [T.DOUBLE],
+        make: () => average(DOUBLE),
+      },
     ],
   })
 }
@@ -166,25 +180,35 @@ function stddev(ops: SumOps, sqrt: boolean): UdafImpl {
   }
 }
 
-function stddevFunction(name: string, sqrt: boolean): UdafFunction {
+function stddevFunction(name: string, sqrt: boolean, description: string): UdafFunction {
+  const of = (t: string) =>
+    doc(
+      `Returns the ${sqrt ? 'sample standard deviation' : 'sample variance'} of the non-NULL ${t} values.`,
+      ['col', 'The column to aggregate.'],
+    )
   return udafFunction({
     name,
+    description,
     signatures: [
-      { params: [T.BIGINT], make: () => stddev(LONG, sqrt) },
-      { params: [T.INTEGER], make: () => stddev(INT, sqrt) },
-      { params: [T.DOUBLE], make: () => stddev(DOUBLE, sqrt) },
+      { ...of('BIGINT'), params: [T.BIGINT], make: () => stddev(LONG, sqrt) },
+      { ...of('INT'), params: [T.INTEGER], make: () => stddev(INT, sqrt) },
+      { ...of('DOUBLE'), params: [T.DOUBLE], make: () => stddev(DOUBLE, sqrt) },
     ],
   })
 }
 
 /** STDDEV_SAMP: ksqlDB's implementation returns the sample variance (conformance data agree). */
 export function stddevSampFunction(): UdafFunction {
-  return stddevFunction('STDDEV_SAMP', false)
+  return stddevFunction(
+    'STDDEV_SAMP',
+    false,
+    'Returns the sample standard deviation of the input values. As in ksqlDB, the value returned is the sample variance (the square of the standard deviation).',
+  )
 }
 
 /** STDDEV_SAMPLE: the sample standard deviation. */
 export function stddevSampleFunction(): UdafFunction {
-  return stddevFunction('STDDEV_SAMPLE', true)
+  return stddevFunction('STDDEV_SAMPLE', true, 'Returns the sample standard deviation of the input values.')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,10 +275,35 @@ function correlation(): UdafImpl {
 export function correlationFunction(): UdafFunction {
   return udafFunction({
     name: 'CORRELATION',
+    description: 'Calculates the Pearson correlation coefficient between two columns of data.',
     signatures: [
-      { params: [T.DOUBLE, T.DOUBLE], make: correlation },
-      { params: [T.INTEGER, T.INTEGER], make: correlation },
-      { params: [T.BIGINT, T.BIGINT], make: correlation },
+      {
+        ...doc(
+          'Returns the correlation of two DOUBLE columns.',
+          ['x', 'The first column.'],
+          ['y', 'The second column.'],
+        ),
+        params: [T.DOUBLE, T.DOUBLE],
+        make: correlation,
+      },
+      {
+        ...doc(
+          'Returns the correlation of two INT columns.',
+          ['x', 'The first column.'],
+          ['y', 'The second column.'],
+        ),
+        params: [T.INTEGER, T.INTEGER],
+        make: correlation,
+      },
+      {
+        ...doc(
+          'Returns the correlation of two BIGINT columns.',
+          ['x', 'The first column.'],
+          ['y', 'The second column.'],
+        ),
+        params: [T.BIGINT, T.BIGINT],
+        make: correlation,
+      },
     ],
   })
 }

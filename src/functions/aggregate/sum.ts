@@ -2,7 +2,7 @@ import { QueryRuntimeError } from '../../errors.js'
 import { Decimal } from '../../types/decimal.js'
 import { array, T, type Type } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
-import { P } from '../registry.js'
+import { doc, P } from '../registry.js'
 import { int32, int64, type UdafFunction, type UdafImpl, udafFunction } from './udaf.js'
 
 /** Java-typed addition for one numeric SQL type. */
@@ -107,11 +107,25 @@ function decimalSum(type: Extract<Type, { kind: 'DECIMAL' }>): UdafImpl {
 export function sumFunction(): UdafFunction {
   return udafFunction({
     name: 'SUM',
+    description: 'Computes the sum for a key.',
     signatures: [
-      { params: [T.INTEGER], make: () => simpleSum(T.INTEGER, INT_OPS) },
-      { params: [T.BIGINT], make: () => simpleSum(T.BIGINT, LONG_OPS) },
-      { params: [T.DOUBLE], make: () => simpleSum(T.DOUBLE, DOUBLE_OPS) },
       {
+        ...doc('Returns the sum of the non-NULL INT values.', ['col', 'The column to aggregate.']),
+        params: [T.INTEGER],
+        make: () => simpleSum(T.INTEGER, INT_OPS),
+      },
+      {
+        ...doc('Returns the sum of the non-NULL BIGINT values.', ['col', 'The column to aggregate.']),
+        params: [T.BIGINT],
+        make: () => simpleSum(T.BIGINT, LONG_OPS),
+      },
+      {
+        ...doc('Returns the sum of the non-NULL DOUBLE values.', ['col', 'The column to aggregate.']),
+        params: [T.DOUBLE],
+        make: () => simpleSum(T.DOUBLE, DOUBLE_OPS),
+      },
+      {
+        ...doc('Returns the sum of the non-NULL DECIMAL values.', ['col', 'The column to aggregate.']),
         params: [P.anyDecimal],
         make: (ctx) => decimalSum(ctx.types[0] as Extract<Type, { kind: 'DECIMAL' }>),
       },
@@ -145,10 +159,32 @@ export function sumListFunction(): UdafFunction {
   }
   return udafFunction({
     name: 'SUM_LIST',
+    description: 'Returns the sum of all the elements of the arrays in a group.',
     signatures: [
-      { params: [array(T.DOUBLE)], make: make(T.DOUBLE, DOUBLE_OPS) },
-      { params: [array(T.INTEGER)], make: make(T.INTEGER, INT_OPS) },
-      { params: [array(T.BIGINT)], make: make(T.BIGINT, LONG_OPS) },
+      {
+        ...doc('Returns the sum of the elements of ARRAY<DOUBLE> values.', [
+          'list',
+          'The arrays whose elements are summed.',
+        ]),
+        params: [array(T.DOUBLE)],
+        make: make(T.DOUBLE, DOUBLE_OPS),
+      },
+      {
+        ...doc('Returns the sum of the elements of ARRAY<INT> values.', [
+          'list',
+          'The arrays whose elements are summed.',
+        ]),
+        params: [array(T.INTEGER)],
+        make: make(T.INTEGER, INT_OPS),
+      },
+      {
+        ...doc('Returns the sum of the elements of ARRAY<BIGINT> values.', [
+          'list',
+          'The arrays whose elements are summed.',
+        ]),
+        params: [array(T.BIGINT)],
+        make: make(T.BIGINT, LONG_OPS),
+      },
     ],
   })
 }

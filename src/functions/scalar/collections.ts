@@ -2,7 +2,7 @@ import { compareValues, valueEquals, valueToString } from '../../expr/cast.js'
 import { Decimal } from '../../types/decimal.js'
 import { array, struct, T, type Type } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
-import { P, type ScalarFunction, scalarFunction } from '../registry.js'
+import { doc, P, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** ARRAY / MAP / STRUCT functions, including the lambda functions TRANSFORM, FILTER and REDUCE. */
 
@@ -17,13 +17,36 @@ export function collectionFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'ARRAY_LENGTH',
-      signatures: [{ params: [P.array(t)], returns: T.INTEGER, fn: (a) => (a as readonly Value[]).length }],
+      description: 'Returns the number of elements in an array.',
+      signatures: [
+        {
+          ...doc('Returns the number of elements in the array. Returns NULL if the array is NULL.', [
+            'array',
+            'The array.',
+          ]),
+          params: [P.array(t)],
+          returns: T.INTEGER,
+          fn: (a) => (a as readonly Value[]).length,
+        },
+      ],
     }),
     scalarFunction({
       name: 'ARRAY_SORT',
+      description:
+        'Sorts an array of primitive values, according to their natural sort order. Any NULLs in the array will be placed at the end.',
       signatures: [
-        { params: [P.array(t)], returns: P.array(t), fn: (a) => sortArray(a as readonly Value[], 'ASC') },
         {
+          ...doc('Sorts the array in ascending order.', ['input', 'The array to sort.']),
+          params: [P.array(t)],
+          returns: P.array(t),
+          fn: (a) => sortArray(a as readonly Value[], 'ASC'),
+        },
+        {
+          ...doc(
+            'Sorts the array in the given direction.',
+            ['input', 'The array to sort.'],
+            ['direction', "Marks the sorting direction: 'ASC' or 'DESC'."],
+          ),
           params: [P.array(t), T.STRING],
           returns: P.array(t),
           fn: (a, d) => sortArray(a as readonly Value[], (d as string).toUpperCase()),
@@ -32,8 +55,14 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'ARRAY_CONTAINS',
+      description: 'Returns true if the array is non-null and contains the supplied value.',
       signatures: [
         {
+          ...doc(
+            'Returns whether the array contains val.',
+            ['array', 'The array.'],
+            ['val', 'The value to look for.'],
+          ),
           params: [P.array(t), t],
           returns: T.BOOLEAN,
           nullSafe: true,
@@ -46,8 +75,11 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'ARRAY_DISTINCT',
+      description:
+        'Returns an array of all the distinct values, including NULL if present, from the input array. The output array elements will be in order of their first occurrence in the input. Returns NULL if the input array is NULL.',
       signatures: [
         {
+          ...doc('Returns the distinct values of the array.', ['array', 'The array.']),
           params: [P.array(t)],
           returns: P.array(t),
           fn: (a) => {
@@ -60,16 +92,37 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'ARRAY_MAX',
-      signatures: [{ params: [P.array(t)], returns: t, fn: (a) => extreme(a as readonly Value[], 1) }],
+      description:
+        'Return the maximum value from within an array of primitive values, according to their natural sort order. If the array is NULL, or contains only NULLs, return NULL.',
+      signatures: [
+        {
+          ...doc('Returns the maximum non-NULL element of the array.', ['array', 'The array.']),
+          params: [P.array(t)],
+          returns: t,
+          fn: (a) => extreme(a as readonly Value[], 1),
+        },
+      ],
     }),
     scalarFunction({
       name: 'ARRAY_MIN',
-      signatures: [{ params: [P.array(t)], returns: t, fn: (a) => extreme(a as readonly Value[], -1) }],
+      description:
+        'Return the minimum value from within an array of primitive values, according to their natural sort order. If the array is NULL, or contains only NULLs, return NULL.',
+      signatures: [
+        {
+          ...doc('Returns the minimum non-NULL element of the array.', ['array', 'The array.']),
+          params: [P.array(t)],
+          returns: t,
+          fn: (a) => extreme(a as readonly Value[], -1),
+        },
+      ],
     }),
     scalarFunction({
       name: 'ARRAY_JOIN',
+      description:
+        "Creates a flat string representation of all the elements contained in the given array. The elements in the resulting string are separated by the chosen delimiter, which is an optional parameter that falls back to a comma ','.",
       signatures: [
         {
+          ...doc('Joins the elements of the array with a comma.', ['array', 'The array to join.']),
           params: [P.array(t)],
           returns: T.STRING,
           make: (ps) => {
@@ -78,6 +131,11 @@ export function collectionFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Joins the elements of the array with the delimiter.',
+            ['array', 'The array to join.'],
+            ['delimiter', 'The string inserted between the elements.'],
+          ),
           params: [P.array(t), T.STRING],
           returns: T.STRING,
           nullSafe: true,
@@ -90,8 +148,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'array_concat',
+      description:
+        'Returns an array representing the concatenation of both input arrays. Returns NULL if both input arrays are NULL. If only one argument is NULL, the result is the other argument. The output array is of the same type as the input arrays.',
       signatures: [
         {
+          ...doc(
+            'Returns the elements of left followed by the elements of right.',
+            ['left', 'The first array.'],
+            ['right', 'The second array.'],
+          ),
           params: [P.array(t), P.array(t)],
           returns: P.array(t),
           nullSafe: true,
@@ -104,8 +169,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'array_union',
+      description:
+        "Returns an array of all the distinct elements from both input arrays, in the order they're encountered. Returns NULL if either input array is NULL.",
       signatures: [
         {
+          ...doc(
+            'Returns the distinct elements of both arrays.',
+            ['left', 'The first array.'],
+            ['right', 'The second array.'],
+          ),
           params: [P.array(t), P.array(t)],
           returns: P.array(t),
           fn: (a, b) => {
@@ -119,8 +191,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'array_intersect',
+      description:
+        "Returns an array of all the distinct elements from the intersection of both input arrays, in the order they're encountered in the first array. Returns NULL if either input array is NULL.",
       signatures: [
         {
+          ...doc(
+            'Returns the distinct elements present in both arrays.',
+            ['left', 'The first array.'],
+            ['right', 'The second array.'],
+          ),
           params: [P.array(t), P.array(t)],
           returns: P.array(t),
           fn: (a, b) => {
@@ -135,8 +214,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'array_except',
+      description:
+        'Returns an array of all the distinct elements from an array, except for those also present in a second array. The order of entries in the first array is preserved. Returns NULL if either input is NULL.',
       signatures: [
         {
+          ...doc(
+            'Returns the distinct elements of left that are not in right.',
+            ['left', 'The array to take elements from.'],
+            ['right', 'The elements to leave out.'],
+          ),
           params: [P.array(t), P.array(t)],
           returns: P.array(t),
           fn: (a, b) => {
@@ -151,8 +237,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'array_remove',
+      description:
+        'Removes all elements from the input array equal to a given value. Returns NULL if the array is NULL.',
       signatures: [
         {
+          ...doc(
+            'Returns the array without the elements equal to victim.',
+            ['array', 'The array.'],
+            ['victim', 'The value to remove.'],
+          ),
           params: [P.array(t), t],
           returns: P.array(t),
           nullSafe: true,
@@ -167,8 +260,16 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'slice',
+      description:
+        'Returns a subset of a list, from the given start (inclusive) to end (inclusive). Indexes are 1-based.',
       signatures: [
         {
+          ...doc(
+            'Returns the elements of the list from start to end, both 1-based and inclusive.',
+            ['list', 'The list to slice.'],
+            ['from', 'The 1-based index of the first element.'],
+            ['to', 'The 1-based index of the last element.'],
+          ),
           params: [P.array(t), T.INTEGER, T.INTEGER],
           returns: P.array(t),
           nullSafe: true,
@@ -186,16 +287,63 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'GENERATE_SERIES',
+      description:
+        'Construct an array of a range of values, from start to end (inclusive) in steps of step (1 or -1 by default).',
       signatures: [
-        { params: [T.INTEGER, T.INTEGER], returns: array(T.INTEGER), fn: (a, b) => series(a, b, null) },
-        { params: [T.INTEGER, T.INTEGER, T.INTEGER], returns: array(T.INTEGER), fn: series },
-        { params: [T.BIGINT, T.BIGINT], returns: array(T.BIGINT), fn: (a, b) => series(a, b, null) },
-        { params: [T.BIGINT, T.BIGINT, T.INTEGER], returns: array(T.BIGINT), fn: series },
+        {
+          ...doc(
+            'Construct an array of a range of INT values.',
+            ['start', 'The start of the range.'],
+            ['end', 'The end of the range (inclusive).'],
+          ),
+          params: [T.INTEGER, T.INTEGER],
+          returns: array(T.INTEGER),
+          fn: (a, b) => series(a, b, null),
+        },
+        {
+          ...doc(
+            'Construct an array of a range of INT values with the given step.',
+            ['start', 'The start of the range.'],
+            ['end', 'The end of the range (inclusive).'],
+            ['step', 'The difference between successive values.'],
+          ),
+          params: [T.INTEGER, T.INTEGER, T.INTEGER],
+          returns: array(T.INTEGER),
+          fn: series,
+        },
+        {
+          ...doc(
+            'Construct an array of a range of BIGINT values.',
+            ['start', 'The start of the range.'],
+            ['end', 'The end of the range (inclusive).'],
+          ),
+          params: [T.BIGINT, T.BIGINT],
+          returns: array(T.BIGINT),
+          fn: (a, b) => series(a, b, null),
+        },
+        {
+          ...doc(
+            'Construct an array of a range of BIGINT values with the given step.',
+            ['start', 'The start of the range.'],
+            ['end', 'The end of the range (inclusive).'],
+            ['step', 'The difference between successive values.'],
+          ),
+          params: [T.BIGINT, T.BIGINT, T.INTEGER],
+          returns: array(T.BIGINT),
+          fn: series,
+        },
       ],
     }),
     scalarFunction({
       name: 'ENTRIES',
+      description:
+        'Construct an array from the entries in a map. The array can be optionally sorted on the keys.',
       signatures: [T.INTEGER, T.BIGINT, T.DOUBLE, T.BOOLEAN, T.STRING, P.anyStruct].map((valueType) => ({
+        ...doc(
+          'Returns the entries of the map as an array of structs with fields K and V.',
+          ['map', 'The map to get the entries of.'],
+          ['sorted', 'Whether to sort the entries by key.'],
+        ),
         params: [P.map(T.STRING, valueType), T.BOOLEAN],
         returns: (args: readonly (Type | null)[]) => {
           const m = args[0]
@@ -216,8 +364,10 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'MAP_KEYS',
+      description: 'Returns an array of all the keys in the specified map. Returns NULL if the map is NULL.',
       signatures: [
         {
+          ...doc('Returns the keys of the map.', ['input', 'The map.']),
           params: [P.map(k, v)],
           returns: P.array(k),
           fn: (m) => [...(m as ReadonlyMap<Value, Value>).keys()],
@@ -226,8 +376,11 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'MAP_VALUES',
+      description:
+        'Returns an array of all the values in the specified map. Returns NULL if the map is NULL.',
       signatures: [
         {
+          ...doc('Returns the values of the map.', ['input', 'The map.']),
           params: [P.map(k, v)],
           returns: P.array(v),
           fn: (m) => [...(m as ReadonlyMap<Value, Value>).values()],
@@ -236,8 +389,15 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'MAP_UNION',
+      description:
+        'Returns a new map containing the union of all entries from both input maps. If a key is present in both input maps then the value from map2 is the one which appears in the result. Returns NULL if all of the input maps are NULL.',
       signatures: [
         {
+          ...doc(
+            'Returns the union of both maps.',
+            ['map1', 'The first map.'],
+            ['map2', 'The second map; its values win.'],
+          ),
           params: [P.map(k, v), P.map(k, v)],
           returns: P.map(k, v),
           nullSafe: true,
@@ -253,8 +413,14 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'AS_MAP',
+      description: 'Construct a map from a list of keys and a list of values.',
       signatures: [
         {
+          ...doc(
+            'Returns a map of each key to the value at the same position.',
+            ['keys', 'The keys.'],
+            ['values', 'The values.'],
+          ),
           params: [P.array(T.STRING), P.array(v)],
           returns: (args) => ({
             kind: 'MAP',
@@ -274,13 +440,26 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'TRANSFORM',
+      description:
+        'Apply a function to each element in an array or map. The transformed array or map is returned.',
       signatures: [
         {
+          ...doc(
+            'Returns the array with the lambda applied to each element.',
+            ['array', 'The array.'],
+            ['function', 'The lambda function.'],
+          ),
           params: [P.array(t), P.lambda([t], u)],
           returns: P.array(u),
           fn: (a, f) => (a as readonly Value[]).map((x) => asFn(f)(x)),
         },
         {
+          ...doc(
+            'Returns the map with the lambdas applied to each key and each value.',
+            ['map', 'The map.'],
+            ['key_function', 'The lambda function for the keys.'],
+            ['value_function', 'The lambda function for the values.'],
+          ),
           params: [P.map(k, v), P.lambda([k, v], P.generic('K2')), P.lambda([k, v], P.generic('V2'))],
           returns: P.map(P.generic('K2'), P.generic('V2')),
           fn: (m, fk, fv) => {
@@ -293,13 +472,24 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FILTER',
+      description: 'Filter the input array or map using a lambda function.',
       signatures: [
         {
+          ...doc(
+            'Returns the elements of the array for which the lambda is true.',
+            ['array', 'The array.'],
+            ['function', 'The lambda function.'],
+          ),
           params: [P.array(t), P.lambda([t], T.BOOLEAN)],
           returns: P.array(t),
           fn: (a, f) => (a as readonly Value[]).filter((x) => asFn(f)(x) === true),
         },
         {
+          ...doc(
+            'Returns the entries of the map for which the lambda is true.',
+            ['map', 'The map.'],
+            ['function', 'The lambda function.'],
+          ),
           params: [P.map(k, v), P.lambda([k, v], T.BOOLEAN)],
           returns: P.map(k, v),
           fn: (m, f) => {
@@ -312,8 +502,16 @@ export function collectionFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'REDUCE',
+      description:
+        'Reduce the input array or map down to a single value using an initial state and a lambda function.',
       signatures: [
         {
+          ...doc(
+            'Folds the elements of the array into the state with the lambda.',
+            ['array', 'The array.'],
+            ['initialState', 'The initial state.'],
+            ['function', 'The lambda function.'],
+          ),
           params: [P.array(t), u, P.lambda([u, t], u)],
           returns: u,
           nullSafe: true,
@@ -326,6 +524,12 @@ export function collectionFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Folds the entries of the map into the state with the lambda.',
+            ['map', 'The map.'],
+            ['initialState', 'The initial state.'],
+            ['function', 'The lambda function.'],
+          ),
           params: [P.map(k, v), u, P.lambda([u, k, v], u)],
           returns: u,
           nullSafe: true,

@@ -2,7 +2,7 @@ import { MS_PER_DAY } from '../../expr/time.js'
 import { compilePattern, parseDateTime } from '../../types/datetime-pattern.js'
 import { T } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
-import { P, type ScalarFunction, scalarFunction } from '../registry.js'
+import { doc, P, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** Date/time functions: TIMESTAMPTOSTRING, STRINGTOTIMESTAMP, FROM_UNIXTIME, UNIX_TIMESTAMP, PARSE_DATE, ... */
 
@@ -204,13 +204,35 @@ export function datetimeFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'TIMESTAMPTOSTRING',
+      description:
+        "Converts a BIGINT millisecond timestamp value into the string representation of the timestamp in the given format. Single quotes in the timestamp format can be escaped with '', for example: 'yyyy-MM-dd''T''HH:mm:ssX'. The system default time zone is used when no time zone is explicitly provided. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.",
       signatures: [
         {
+          ...doc(
+            'Converts a BIGINT millisecond timestamp value into the string representation of the timestamp in the given format.',
+            ['epochMilli', 'Milliseconds since January 1, 1970, 00:00:00 UTC/GMT.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.BIGINT, T.STRING],
           returns: T.STRING,
           fn: (ms, p) => formatDateTime(Number(ms), p as string),
         },
         {
+          ...doc(
+            'Converts a BIGINT millisecond timestamp value into the string representation of the timestamp in the given format and time zone.',
+            ['epochMilli', 'Milliseconds since January 1, 1970, 00:00:00 UTC/GMT.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+            [
+              'timeZone',
+              'timeZone is a java.util.TimeZone ID format, for example: "UTC", "America/Los_Angeles", "PST", "Europe/London"',
+            ],
+          ),
           params: [T.BIGINT, T.STRING, T.STRING],
           returns: T.STRING,
           fn: (ms, p, z) => formatDateTime(Number(ms), p as string, z as string),
@@ -219,13 +241,35 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'STRINGTOTIMESTAMP',
+      description:
+        "Converts a string value in the given format into the BIGINT value that represents the millisecond timestamp. Single quotes in the timestamp format can be escaped with '', for example: 'yyyy-MM-dd''T''HH:mm:ssX'. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.",
       signatures: [
         {
+          ...doc(
+            'Converts a string value in the given format into the BIGINT value that represents the millisecond timestamp.',
+            ['formattedTimestamp', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.BIGINT,
           fn: (s, p) => BigInt(parseIn(s as string, p as string)),
         },
         {
+          ...doc(
+            'Converts a string value in the given format and time zone into the BIGINT value that represents the millisecond timestamp.',
+            ['formattedTimestamp', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+            [
+              'timeZone',
+              'timeZone is a java.util.TimeZone ID format, for example: "UTC", "America/Los_Angeles", "PST", "Europe/London"',
+            ],
+          ),
           params: [T.STRING, T.STRING, T.STRING],
           returns: T.BIGINT,
           fn: (s, p, z) => BigInt(parseIn(s as string, p as string, z as string)),
@@ -234,13 +278,35 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FORMAT_TIMESTAMP',
+      description:
+        "Converts a TIMESTAMP value into the string representation of the timestamp in the given format. Single quotes in the timestamp format can be escaped with '', for example: 'yyyy-MM-dd''T''HH:mm:ssX'. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.",
       signatures: [
         {
+          ...doc(
+            'Converts a TIMESTAMP value into the string representation of the timestamp in the given format.',
+            ['timestamp', 'The TIMESTAMP value to format.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.TIMESTAMP, T.STRING],
           returns: T.STRING,
           fn: (ms, p) => formatDateTime(ms as number, p as string),
         },
         {
+          ...doc(
+            'Converts a TIMESTAMP value into the string representation of the timestamp in the given format and time zone.',
+            ['timestamp', 'The TIMESTAMP value to format.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+            [
+              'timeZone',
+              'timeZone is a java.util.TimeZone ID format, for example: "UTC", "America/Los_Angeles", "PST", "Europe/London"',
+            ],
+          ),
           params: [T.TIMESTAMP, T.STRING, T.STRING],
           returns: T.STRING,
           fn: (ms, p, z) => formatDateTime(ms as number, p as string, z as string),
@@ -249,13 +315,35 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'PARSE_TIMESTAMP',
+      description:
+        "Converts a string value in the given format into the TIMESTAMP value. Single quotes in the timestamp format can be escaped with '', for example: 'yyyy-MM-dd''T''HH:mm:ssX'. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.",
       signatures: [
         {
+          ...doc(
+            'Converts a string value in the given format into a TIMESTAMP value.',
+            ['formattedTimestamp', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.TIMESTAMP,
           fn: (s, p) => parseIn(s as string, p as string),
         },
         {
+          ...doc(
+            'Converts a string value in the given format and time zone into a TIMESTAMP value.',
+            ['formattedTimestamp', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+            [
+              'timeZone',
+              'timeZone is a java.util.TimeZone ID format, for example: "UTC", "America/Los_Angeles", "PST", "Europe/London"',
+            ],
+          ),
           params: [T.STRING, T.STRING, T.STRING],
           returns: T.TIMESTAMP,
           fn: (s, p, z) => parseIn(s as string, p as string, z as string),
@@ -264,26 +352,72 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FROM_UNIXTIME',
-      signatures: [{ params: [T.BIGINT], returns: T.TIMESTAMP, fn: (ms) => Number(ms) }],
+      description: 'Converts a BIGINT millisecond timestamp value into a TIMESTAMP value.',
+      signatures: [
+        {
+          ...doc('Converts a BIGINT millisecond timestamp value into a TIMESTAMP value.', [
+            'epochMilli',
+            'Milliseconds since January 1, 1970, 00:00:00 UTC/GMT.',
+          ]),
+          params: [T.BIGINT],
+          returns: T.TIMESTAMP,
+          fn: (ms) => Number(ms),
+        },
+      ],
     }),
     scalarFunction({
       name: 'UNIX_TIMESTAMP',
+      description: 'Gets the Unix timestamp in milliseconds, represented as a BIGINT.',
       signatures: [
-        { params: [], returns: T.BIGINT, fn: () => BigInt(Date.now()) },
-        { params: [T.TIMESTAMP], returns: T.BIGINT, fn: (ts) => BigInt(ts as number) },
+        {
+          ...doc('Gets a BIGINT millisecond from the Unix timestamp.'),
+          params: [],
+          returns: T.BIGINT,
+          fn: () => BigInt(Date.now()),
+        },
+        {
+          ...doc('Gets the BIGINT millisecond value of a TIMESTAMP.', ['timestamp', 'A TIMESTAMP value.']),
+          params: [T.TIMESTAMP],
+          returns: T.BIGINT,
+          fn: (ts) => BigInt(ts as number),
+        },
       ],
     }),
     scalarFunction({
       name: 'UNIX_DATE',
+      description: 'Gets an integer representing days since epoch.',
       signatures: [
-        { params: [], returns: T.INTEGER, fn: () => Math.floor(Date.now() / MS_PER_DAY) },
-        { params: [T.DATE], returns: T.INTEGER, fn: (d) => d },
+        {
+          ...doc('Get the current date as an integer representing days since epoch.'),
+          params: [],
+          returns: T.INTEGER,
+          fn: () => Math.floor(Date.now() / MS_PER_DAY),
+        },
+        {
+          ...doc('Returns the number of days since 1970-01-01 represented by the given DATE.', [
+            'date',
+            'A DATE value.',
+          ]),
+          params: [T.DATE],
+          returns: T.INTEGER,
+          fn: (d) => d,
+        },
       ],
     }),
     scalarFunction({
       name: 'PARSE_DATE',
+      description:
+        'Converts a string representation of a date in the given format into a DATE value. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts a string representation of a date in the given format into a DATE value.',
+            ['formattedDate', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.DATE,
           // ksqlDB parses with FastDateFormat (SimpleDateFormat rules): trailing text is ignored,
@@ -298,8 +432,18 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FORMAT_DATE',
+      description:
+        'Converts a DATE value into a string representing the date in the given format. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts a DATE value into a string in the given format.',
+            ['date', 'The DATE value to format.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.DATE, T.STRING],
           returns: T.STRING,
           fn: (d, p) => formatDateTime((d as number) * MS_PER_DAY, p as string),
@@ -308,8 +452,18 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'STRINGTODATE',
+      description:
+        'Converts a string representation of a date into an integer representing days since epoch using the given format pattern. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts a string representation of a date into an integer representing days since epoch.',
+            ['formattedDate', 'The string representation of a date.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.INTEGER,
           fn: (s, p) => Math.floor(parseDateTime(s as string, p as string) / MS_PER_DAY),
@@ -318,8 +472,18 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'DATETOSTRING',
+      description:
+        'Converts an integer representing days since epoch to a date string using the given format pattern. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts an integer representing days since epoch to a date string.',
+            ['epochDays', 'The Epoch Day to convert, based on the epoch 1970-01-01'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.INTEGER, T.STRING],
           returns: T.STRING,
           fn: (d, p) => formatDateTime((d as number) * MS_PER_DAY, p as string),
@@ -328,8 +492,18 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'PARSE_TIME',
+      description:
+        'Converts a string representation of a time in the given format into a TIME value. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts a string representation of a time in the given format into a TIME value.',
+            ['formattedTime', 'The string representation of a time.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.TIME,
           fn: (s, p) => floorMod(parseDateTime(s as string, p as string), MS_PER_DAY),
@@ -338,8 +512,18 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FORMAT_TIME',
+      description:
+        'Converts a TIME value into a string representing the time in the given format. The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
       signatures: [
         {
+          ...doc(
+            'Converts a TIME value into a string in the given format.',
+            ['time', 'The TIME value to format.'],
+            [
+              'formatPattern',
+              'The format pattern should be in the format expected by java.time.format.DateTimeFormatter.',
+            ],
+          ),
           params: [T.TIME, T.STRING],
           returns: T.STRING,
           fn: (t, p) => formatDateTime(t as number, p as string),
@@ -348,12 +532,37 @@ export function datetimeFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FROM_DAYS',
-      signatures: [{ params: [T.INTEGER], returns: T.DATE, fn: (d) => d }],
+      description: 'Converts an INT number of days since epoch to a DATE value.',
+      signatures: [
+        {
+          ...doc('Converts an INT number of days since epoch to a DATE value.', [
+            'days',
+            'The number of days since 1970-01-01.',
+          ]),
+          params: [T.INTEGER],
+          returns: T.DATE,
+          fn: (d) => d,
+        },
+      ],
     }),
     scalarFunction({
       name: 'convert_tz',
+      description:
+        'Converts a TIMESTAMP value from one timezone to another. The time zones are java.util.TimeZone IDs, for example: "UTC", "America/Los_Angeles", "PST", "Europe/London".',
       signatures: [
         {
+          ...doc(
+            'Converts a TIMESTAMP value from one timezone to another.',
+            ['timestamp', 'The TIMESTAMP value.'],
+            [
+              'fromTimeZone',
+              'The fromTimeZone in java.util.TimeZone ID format. For example: "UTC", "America/Los_Angeles", "PST"',
+            ],
+            [
+              'toTimeZone',
+              'The toTimeZone in java.util.TimeZone ID format. For example: "UTC", "America/Los_Angeles", "PST"',
+            ],
+          ),
           params: [T.TIMESTAMP, T.STRING, T.STRING],
           returns: T.TIMESTAMP,
           fn: (ts, from, to) => {
@@ -373,8 +582,21 @@ export function datetimeFunctions(): ScalarFunction[] {
     ...(['timeadd', 'timesub'] as const).map((name) =>
       scalarFunction({
         name,
+        description:
+          name === 'timeadd' ? 'Adds a duration to a TIME value.' : 'Subtracts a duration from a TIME value.',
         signatures: [
           {
+            ...doc(
+              name === 'timeadd'
+                ? 'Adds a duration to a TIME value.'
+                : 'Subtracts a duration from a TIME value.',
+              ['unit', 'The unit of time, for example SECONDS or DAYS.'],
+              [
+                'interval',
+                name === 'timeadd' ? 'The number of units to add.' : 'The number of units to subtract.',
+              ],
+              ['time', 'The TIME value.'],
+            ),
             params: [P.intervalUnit, T.INTEGER, T.TIME],
             returns: T.TIME,
             fn: (u, n, t) =>
@@ -386,8 +608,23 @@ export function datetimeFunctions(): ScalarFunction[] {
     ...(['timestampadd', 'timestampsub'] as const).map((name) =>
       scalarFunction({
         name,
+        description:
+          name === 'timestampadd'
+            ? 'Adds a duration to a TIMESTAMP value.'
+            : 'Subtracts a duration from a TIMESTAMP value.',
         signatures: [
           {
+            ...doc(
+              name === 'timestampadd'
+                ? 'Adds a duration to a TIMESTAMP value.'
+                : 'Subtracts a duration from a TIMESTAMP value.',
+              ['unit', 'The unit of time, for example SECONDS or DAYS.'],
+              [
+                'interval',
+                name === 'timestampadd' ? 'The number of units to add.' : 'The number of units to subtract.',
+              ],
+              ['timestamp', 'The TIMESTAMP value.'],
+            ),
             params: [P.intervalUnit, T.INTEGER, T.TIMESTAMP],
             returns: T.TIMESTAMP,
             fn: (u, n, t) => (t as number) + (name === 'timestampadd' ? 1 : -1) * unitMs(u, n as number),
@@ -398,8 +635,21 @@ export function datetimeFunctions(): ScalarFunction[] {
     ...(['dateadd', 'datesub'] as const).map((name) =>
       scalarFunction({
         name,
+        description:
+          name === 'dateadd' ? 'Adds a duration to a DATE value.' : 'Subtracts a duration from a DATE value.',
         signatures: [
           {
+            ...doc(
+              name === 'dateadd'
+                ? 'Adds a duration to a DATE value.'
+                : 'Subtracts a duration from a DATE value.',
+              ['unit', 'The unit of time, for example SECONDS or DAYS.'],
+              [
+                'interval',
+                name === 'dateadd' ? 'The number of units to add.' : 'The number of units to subtract.',
+              ],
+              ['date', 'The DATE value.'],
+            ),
             params: [P.intervalUnit, T.INTEGER, T.DATE],
             returns: T.DATE,
             // TimeUnit.MILLISECONDS.toDays: truncation toward zero.

@@ -3,7 +3,7 @@ import { formatDate, formatTime, formatTimestamp } from '../../expr/time.js'
 import type { Decimal } from '../../types/decimal.js'
 import { T, type Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
-import { P, type ScalarFunction, scalarFunction } from '../registry.js'
+import { doc, P, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /**
  * JSON functions: IS_JSON_STRING, JSON_ARRAY_CONTAINS, JSON_ARRAY_LENGTH, JSON_CONCAT, JSON_ITEMS,
@@ -273,8 +273,10 @@ export function jsonFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'IS_JSON_STRING',
+      description: 'Given a string, returns true if it can be parsed as a valid JSON value, false otherwise.',
       signatures: [
         {
+          ...doc('Returns whether the string is valid JSON.', ['str', 'The input string']),
           params: [T.STRING],
           returns: T.BOOLEAN,
           nullSafe: true,
@@ -291,8 +293,15 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_ARRAY_CONTAINS',
+      description:
+        'Parses a JSON array and determines whether or not the supplied value is contained within the array.',
       signatures: [
         {
+          ...doc(
+            'Returns whether the JSON array contains val.',
+            ['jsonArray', 'The JSON array'],
+            ['val', 'The value to look for'],
+          ),
           params: [T.STRING, t],
           returns: T.BOOLEAN,
           nullSafe: true,
@@ -315,8 +324,11 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_ARRAY_LENGTH',
+      description:
+        "Given a string, parses it as a JSON value and returns the length of the top-level array. Returns NULL if the string can't be interpreted as a JSON array, i.e., it is NULL or it does not contain valid JSON, or the JSON value is not an array.",
       signatures: [
         {
+          ...doc('Returns the length of the top-level JSON array.', ['jsonArray', 'The JSON array']),
           params: [T.STRING],
           returns: T.INTEGER,
           fn: (s) => {
@@ -328,8 +340,11 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_KEYS',
+      description:
+        "Given a string, parses it as a JSON object and returns a ksqlDB array of strings representing the top-level keys. Returns NULL if the string can't be interpreted as a JSON object, i.e., it is NULL or it does not contain valid JSON, or the JSON value is not an object.",
       signatures: [
         {
+          ...doc('Returns the top-level keys of the JSON object.', ['jsonObj', 'The JSON object']),
           params: [T.STRING],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (s) => {
@@ -341,8 +356,14 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_RECORDS',
+      description:
+        "Given a string, parses it as a JSON object and returns a map representing the top-level keys and values. Returns NULL if the string can't be interpreted as a JSON object, i.e., it is NULL or it does not contain valid JSON, or the JSON value is not an object.",
       signatures: [
         {
+          ...doc('Returns the top-level keys and values of the JSON object, the values as JSON strings.', [
+            'jsonObj',
+            'The JSON object',
+          ]),
           params: [T.STRING],
           returns: { kind: 'MAP', key: T.STRING, value: T.STRING },
           fn: (s) => {
@@ -357,8 +378,11 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_ITEMS',
+      description:
+        "Given a string with JSON array, converts it to a ksqlDB array of JSON strings. Returns NULL if the string can't be interpreted as a JSON array, i.e., it is NULL or it does not contain valid JSON, or the JSON value is not an array.",
       signatures: [
         {
+          ...doc('Returns the elements of the JSON array as JSON strings.', ['jsonArray', 'The JSON array']),
           params: [T.STRING],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (s) => {
@@ -376,8 +400,14 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'JSON_CONCAT',
+      description:
+        "Given N strings, parse them as JSON values and return a string representing their concatenation. Concatenation rules are identical to PostgreSQL's || operator: if all inputs are JSON objects, they are merged (later keys win); otherwise every input that is not an array is wrapped in one and the arrays are concatenated. Returns NULL if any input is NULL or not valid JSON.",
       signatures: [
         {
+          ...doc('Returns the concatenation of the JSON values.', [
+            'inputs',
+            'The JSON strings to concatenate',
+          ]),
           params: [T.STRING],
           variadic: true,
           returns: T.STRING,
@@ -408,8 +438,10 @@ export function jsonFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'TO_JSON_STRING',
+      description: 'Given any ksqlDB type returns the equivalent JSON string.',
       signatures: [
         {
+          ...doc('Returns the value as a JSON string.', ['input', 'The value to convert']),
           params: [t],
           returns: T.STRING,
           nullSafe: true,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { bytesToBase64 } from '../../expr/cast.js'
 import { T } from '../../types/type.js'
 import type { Value } from '../../types/values.js'
-import { type ScalarFunction, scalarFunction } from '../registry.js'
+import { doc, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** String functions: LEN, UCASE, LCASE, TRIM, LTRIM, RTRIM, SUBSTRING, CONCAT, CONCAT_WS, REPLACE, ... */
 
@@ -61,35 +61,95 @@ export function stringFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'LEN',
+      description: 'Returns the length of the input string or bytes.',
       signatures: [
-        { params: [T.STRING], returns: T.INTEGER, fn: (s) => (s as string).length },
-        { params: [T.BYTES], returns: T.INTEGER, fn: (b) => (b as Uint8Array).length },
+        {
+          ...doc('Returns the length of the input string.', ['input', 'The input string']),
+          params: [T.STRING],
+          returns: T.INTEGER,
+          fn: (s) => (s as string).length,
+        },
+        {
+          ...doc('Returns the length of the input bytes.', ['input', 'The input bytes']),
+          params: [T.BYTES],
+          returns: T.INTEGER,
+          fn: (b) => (b as Uint8Array).length,
+        },
       ],
     }),
     scalarFunction({
       name: 'UCASE',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => (s as string).toUpperCase() }],
+      description: 'Returns an upper-case version of the input string.',
+      signatures: [
+        {
+          ...doc('Returns the input string in upper case.', ['input', 'The string to upper-case']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => (s as string).toUpperCase(),
+        },
+      ],
     }),
     scalarFunction({
       name: 'LCASE',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => (s as string).toLowerCase() }],
+      description: 'Returns a lower-case version of the input string.',
+      signatures: [
+        {
+          ...doc('Returns the input string in lower case.', ['input', 'The string to lower-case']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => (s as string).toLowerCase(),
+        },
+      ],
     }),
     scalarFunction({
       name: 'TRIM',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => trimEnd(trimStart(s as string)) }],
+      description: 'Remove whitespace from the beginning and end of a string.',
+      signatures: [
+        {
+          ...doc('Returns the input string without leading and trailing whitespace.', [
+            'input',
+            'The string to trim',
+          ]),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => trimEnd(trimStart(s as string)),
+        },
+      ],
     }),
     scalarFunction({
       name: 'LTRIM',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => trimStart(s as string) }],
+      description: 'Remove whitespace from the beginning of a string.',
+      signatures: [
+        {
+          ...doc('Returns the input string without leading whitespace.', ['input', 'The string to trim']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => trimStart(s as string),
+        },
+      ],
     }),
     scalarFunction({
       name: 'RTRIM',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => trimEnd(s as string) }],
+      description: 'Remove whitespace from the end of a string.',
+      signatures: [
+        {
+          ...doc('Returns the input string without trailing whitespace.', ['input', 'The string to trim']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => trimEnd(s as string),
+        },
+      ],
     }),
     scalarFunction({
       name: 'SUBSTRING',
+      description: 'Returns the portion of the string or bytes passed in value.',
       signatures: [
         {
+          ...doc(
+            'Returns the portion of str from pos to the end of str',
+            ['str', 'The source string.'],
+            ['pos', 'The base-one position to start from.'],
+          ),
           params: [T.STRING, T.INTEGER],
           returns: T.STRING,
           fn: (s, pos) => {
@@ -98,6 +158,12 @@ export function stringFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Returns the portion of str that starts at pos and is of length len',
+            ['str', 'The source string.'],
+            ['pos', 'The base-one position to start from.'],
+            ['length', 'The length to extract.'],
+          ),
           params: [T.STRING, T.INTEGER, T.INTEGER],
           returns: T.STRING,
           fn: (s, pos, len) => {
@@ -108,6 +174,11 @@ export function stringFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Returns the portion of the bytes value from pos to the end of the bytes value',
+            ['bytes', 'The source bytes.'],
+            ['pos', 'The base-one position to start from.'],
+          ),
           params: [T.BYTES, T.INTEGER],
           returns: T.BYTES,
           fn: (b, pos) => {
@@ -116,6 +187,12 @@ export function stringFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Returns the portion of the bytes value that starts at pos and is of length len',
+            ['bytes', 'The source bytes.'],
+            ['pos', 'The base-one position to start from.'],
+            ['length', 'The length to extract.'],
+          ),
           params: [T.BYTES, T.INTEGER, T.INTEGER],
           returns: T.BYTES,
           fn: (b, pos, len) => {
@@ -128,8 +205,13 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'concat',
+      description: 'Concatenate an arbitrary number of string or bytes fields together',
       signatures: [
         {
+          ...doc('Returns the concatenation of the non-NULL strings.', [
+            'inputs',
+            'The varchar fields to concatenate',
+          ]),
           params: [T.STRING],
           variadic: true,
           returns: T.STRING,
@@ -137,6 +219,10 @@ export function stringFunctions(): ScalarFunction[] {
           fn: (...xs) => xs.filter((x) => x !== null).join(''),
         },
         {
+          ...doc('Returns the concatenation of the non-NULL bytes values.', [
+            'inputs',
+            'The bytes fields to concatenate',
+          ]),
           params: [T.BYTES],
           variadic: true,
           returns: T.BYTES,
@@ -147,8 +233,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'concat_ws',
+      description:
+        'Concatenate several strings or bytes, inserting a separator passed as the first argument between each one.',
       signatures: [
         {
+          ...doc(
+            'Returns the non-NULL strings joined by the separator.',
+            ['separator', 'The separator string'],
+            ['inputs', 'The values to join'],
+          ),
           params: [T.STRING, T.STRING],
           variadic: true,
           returns: T.STRING,
@@ -156,6 +249,11 @@ export function stringFunctions(): ScalarFunction[] {
           fn: (sep, ...xs) => (sep === null ? null : xs.filter((x) => x !== null).join(sep as string)),
         },
         {
+          ...doc(
+            'Returns the non-NULL bytes values joined by the separator.',
+            ['separator', 'The separator bytes'],
+            ['inputs', 'The bytes values to join'],
+          ),
           params: [T.BYTES, T.BYTES],
           variadic: true,
           returns: T.BYTES,
@@ -175,8 +273,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'REPLACE',
+      description: 'Replaces all occurances of a substring in a string with a new substring.',
       signatures: [
         {
+          ...doc(
+            'Returns a new string with all occurences of oldStr in str with newStr',
+            ['str', 'The source string. If null, then function returns null.'],
+            ['oldStr', 'The substring to replace. If null, then function returns null.'],
+            ['newStr', 'The string to replace the old substrings with. If null, then function returns null.'],
+          ),
           params: [T.STRING, T.STRING, T.STRING],
           returns: T.STRING,
           fn: (s, a, b) => (s as string).replaceAll(a as string, b as string),
@@ -185,8 +290,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'EXTRACTJSONFIELD',
+      description:
+        'Given a STRING that contains JSON data, extract the value at the specified JSONPath or NULL if the specified path does not exist.',
       signatures: [
         {
+          ...doc(
+            'Extracts the value at the JSONPath from the JSON string, as a STRING.',
+            ['input', 'The JSON string'],
+            ['path', 'The JSONPath to extract, for example $.log.cloud'],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.STRING,
           fn: (json, path) => {
@@ -205,14 +317,26 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'instr',
+      description: 'Returns the position of substring in the provided string, or 0 if it is not found.',
       signatures: [
         {
+          ...doc(
+            'Returns the position of the first occurrence of substring in str.',
+            ['str', 'The string to search'],
+            ['substring', 'The substring to look for'],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.INTEGER,
           nullSafe: true,
           fn: (s, sub) => instr(s as string | null, sub as string | null, 1, 1),
         },
         {
+          ...doc(
+            'Returns the position of the first occurrence of substring in str, searching from position (backwards from the end when negative).',
+            ['str', 'The string to search'],
+            ['substring', 'The substring to look for'],
+            ['position', 'The base-one position to start searching from'],
+          ),
           params: [T.STRING, T.STRING, T.INTEGER],
           returns: T.INTEGER,
           nullSafe: true,
@@ -220,6 +344,13 @@ export function stringFunctions(): ScalarFunction[] {
             pos === null ? null : instr(s as string | null, sub as string | null, pos as number, 1),
         },
         {
+          ...doc(
+            'Returns the position of the n-th occurrence of substring in str, searching from position (backwards from the end when negative).',
+            ['str', 'The string to search'],
+            ['substring', 'The substring to look for'],
+            ['position', 'The base-one position to start searching from'],
+            ['occurrence', 'Which occurrence to find'],
+          ),
           params: [T.STRING, T.STRING, T.INTEGER, T.INTEGER],
           returns: T.INTEGER,
           nullSafe: true,
@@ -232,8 +363,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'TO_BYTES',
+      description:
+        "Converts a STRING value in the specified encoding to BYTES. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
       signatures: [
         {
+          ...doc(
+            "Converts a STRING value in the specified encoding to BYTES. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
+            ['value', 'The string to convert.'],
+            ['encoding', 'The type of encoding.'],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.BYTES,
           fn: (s, enc) => {
@@ -251,8 +389,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FROM_BYTES',
+      description:
+        "Converts a BYTES value to STRING in the specified encoding. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
       signatures: [
         {
+          ...doc(
+            "Converts a BYTES value to STRING in the specified encoding. The accepted encoders are 'hex', 'utf8', 'ascii', and 'base64'.",
+            ['value', 'The bytes value to convert.'],
+            ['encoding', 'The encoding to use on conversion.'],
+          ),
           params: [T.BYTES, T.STRING],
           returns: T.STRING,
           fn: (b, enc) => {
@@ -269,8 +414,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'split',
+      description:
+        'Splits a string or bytes into an array of substrings or bytes based on a delimiter. If the delimiter is found at the beginning of the string/bytes, end of the string/bytes, or there are contiguous delimiters in the string/bytes, then empty strings/bytes are added to the array. If the delimiter is not found, then the original string or bytes is returned as the only element in the array. If the delimiter is empty, then all characters or bytes in the string or bytes are split.',
       signatures: [
         {
+          ...doc(
+            'Splits a string into an array of substrings based on a delimiter.',
+            ['string', 'The string to be split. If NULL, then function returns NULL.'],
+            ['delimiter', 'The delimiter to split a string by. If NULL, then function returns NULL.'],
+          ),
           params: [T.STRING, T.STRING],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (s, d) => {
@@ -281,6 +433,11 @@ export function stringFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc(
+            'Splits a byte array into an array of bytes values based on a delimiter.',
+            ['bytes', 'The byte array to be split. If NULL, then function returns NULL.'],
+            ['delimiter', 'The delimiter to split the byte array by. If NULL, then function returns NULL.'],
+          ),
           params: [T.BYTES, T.BYTES],
           returns: { kind: 'ARRAY', element: T.BYTES },
           fn: (b, d) => splitBytes(b as Uint8Array, d as Uint8Array),
@@ -289,8 +446,16 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'split_to_map',
+      description:
+        "Splits a string into key-value pairs and creates a map from them. The 'entryDelimiter' splits the string into key-value pairs which are then split by 'kvDelimiter'. If the same key is present multiple times in the input, the latest value for that key is returned. Returns NULL if the input text or either of the delimiters is NULL.",
       signatures: [
         {
+          ...doc(
+            'Returns the map of the key-value pairs in input.',
+            ['input', 'Separated key-value pairs'],
+            ['entryDelimiter', 'Separator string for key-value pairs'],
+            ['kvDelimiter', 'Separator string for key and value'],
+          ),
           params: [T.STRING, T.STRING, T.STRING],
           returns: { kind: 'MAP', key: T.STRING, value: T.STRING },
           fn: (s, e, kv) => {
@@ -310,8 +475,14 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'initcap',
+      description:
+        'Capitalizes the first letter of each word in a string and the rest lowercased. Words are delimited by whitespace.',
       signatures: [
         {
+          ...doc(
+            'Returns the string with the the first letter of each word capitalized and the rest lowercased',
+            ['str', 'The source string. If null, then function returns null.'],
+          ),
           params: [T.STRING],
           returns: T.STRING,
           fn: (s) => initcap(s as string),
@@ -320,8 +491,10 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'md5',
+      description: 'Computes the hex-encoded md5 hash of the given string',
       signatures: [
         {
+          ...doc('Returns the hex-encoded md5 hash of the input string', ['s', 'The input string']),
           params: [T.STRING],
           returns: T.STRING,
           fn: (s) =>
@@ -333,8 +506,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'ELT',
+      description:
+        'ELT() returns the Nth element of the list of strings. Returns NULL if N is less than 1 or greater than the number of arguments. Note that this method is 1-indexed. This is the complement to FIELD.',
       signatures: [
         {
+          ...doc(
+            'Returns the n-th of the strings.',
+            ['n', 'the nth element to extract'],
+            ['args', 'the strings of which to extract the nth'],
+          ),
           params: [T.INTEGER, T.STRING],
           variadic: true,
           returns: T.STRING,
@@ -349,8 +529,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'FIELD',
+      description:
+        'Returns the position (1-indexed) of str in args, or 0 if not found. If str is NULL, the return value is 0 because NULL is not considered equal to any value. This is the compliment to ELT.',
       signatures: [
         {
+          ...doc(
+            'Returns the position of str in args.',
+            ['str', 'The string to look for'],
+            ['args', 'The strings to search'],
+          ),
           params: [T.STRING, T.STRING],
           variadic: true,
           returns: T.INTEGER,
@@ -361,13 +548,25 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'regexp_extract',
+      description: 'extract the first subtring matched by a regex pattern',
       signatures: [
         {
+          ...doc(
+            'Returns first substring of the input that matches the given regex pattern',
+            ['pattern', 'The regex pattern'],
+            ['input', 'The input string to apply regex on'],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.STRING,
           fn: (p, s) => regexpExtract(p as string, s as string, 0),
         },
         {
+          ...doc(
+            'Returns the first substring of the input that matches the regex pattern and the capturing group number specified',
+            ['pattern', 'The regex pattern'],
+            ['input', 'The input string to apply regex on'],
+            ['group', 'The capturing group number'],
+          ),
           params: [T.STRING, T.STRING, T.INTEGER],
           returns: T.STRING,
           fn: (p, s, g) => regexpExtract(p as string, s as string, g as number),
@@ -376,13 +575,25 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'regexp_extract_all',
+      description: 'Extracts the all subtrings matched by a regex pattern',
       signatures: [
         {
+          ...doc(
+            'Returns all substrings of the input that matches the given regex pattern',
+            ['pattern', 'The regex pattern'],
+            ['input', 'The input string to apply regex on'],
+          ),
           params: [T.STRING, T.STRING],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (p, s) => regexpExtractAll(p as string, s as string, 0),
         },
         {
+          ...doc(
+            'Returns all substrings of the input that matches the regex pattern and the capturing group number specified',
+            ['pattern', 'The regex pattern'],
+            ['input', 'The input string to apply regex on'],
+            ['group', 'The capturing group number'],
+          ),
           params: [T.STRING, T.STRING, T.INTEGER],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (p, s, g) => regexpExtractAll(p as string, s as string, g as number),
@@ -391,8 +602,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'regexp_replace',
+      description: 'Replaces all matches of a regexp in a string with a new substring.',
       signatures: [
         {
+          ...doc(
+            'Returns a new string with all matches of regexp in str replaced with newStr',
+            ['str', 'The source string. If null, then function returns null.'],
+            ['regexp', 'The regexp to match. If null, then function returns null.'],
+            ['newStr', 'The string to replace the matches with. If null, then function returns null.'],
+          ),
           params: [T.STRING, T.STRING, T.STRING],
           returns: T.STRING,
           fn: (s, p, r) => (s as string).replace(javaRegex(p as string, 'g'), javaReplacement(r as string)),
@@ -401,8 +619,15 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'regexp_split_to_array',
+      description:
+        'Splits a string into an array of substrings based on a regexp. If the regexp is found at the beginning of the string, end of the string, or there are contiguous matches in the string, then empty strings are added to the array. If the regexp is not found, then the original string is returned as the only element in the array. If the regexp is empty, then all characters in the string are split.',
       signatures: [
         {
+          ...doc(
+            'Splits a string into an array of substrings based on a regexp.',
+            ['string', 'The string to be split. If NULL, then function returns NULL.'],
+            ['regexp', 'The regular expression to split the string by. If NULL, then function returns NULL.'],
+          ),
           params: [T.STRING, T.STRING],
           returns: { kind: 'ARRAY', element: T.STRING },
           fn: (s, p) => regexpSplit(s as string, p as string),
@@ -411,8 +636,16 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'LPAD',
+      description:
+        'Pads the input string or bytes, starting from the beginning, with the specified padding string until the target length is reached. If the input string or bytes are longer than the specified target length it will be truncated. If the padding string or bytes are empty or NULL, or the target length is negative, then NULL is returned.',
       signatures: [
         {
+          ...doc(
+            'Returns the input padded on the left to targetLen.',
+            ['input', 'String to be padded'],
+            ['targetLen', 'Target length'],
+            ['padding', 'Padding string'],
+          ),
           params: [T.STRING, T.INTEGER, T.STRING],
           returns: T.STRING,
           fn: (s, n, p) => pad(s as string, n as number, p as string, true),
@@ -421,8 +654,16 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'RPAD',
+      description:
+        'Pads the input string or bytes, beginning from the end, with the specified padding string or bytes until the target length is reached. If the input string or bytes are longer than the specified target length it will be truncated. If the padding string or bytes are empty or NULL, or the target length is negative, then NULL is returned.',
       signatures: [
         {
+          ...doc(
+            'Returns the input padded on the right to targetLen.',
+            ['input', 'String to be padded'],
+            ['targetLen', 'Target length'],
+            ['padding', 'Padding string'],
+          ),
           params: [T.STRING, T.INTEGER, T.STRING],
           returns: T.STRING,
           fn: (s, n, p) => pad(s as string, n as number, p as string, false),
@@ -431,8 +672,10 @@ export function stringFunctions(): ScalarFunction[] {
     }),
     scalarFunction({
       name: 'Chr',
+      description: 'Returns a single-character string corresponding to the input character code.',
       signatures: [
         {
+          ...doc('Returns the character of a decimal code point.', ['decimalCode', 'Decimal codepoint']),
           params: [T.INTEGER],
           returns: T.STRING,
           fn: (c) => {
@@ -441,6 +684,10 @@ export function stringFunctions(): ScalarFunction[] {
           },
         },
         {
+          ...doc('Returns the character of a UTF-16 escape.', [
+            'utf16Code',
+            "UTF16 code for the desired character e.g. '\\u004b'",
+          ]),
           params: [T.STRING],
           returns: T.STRING,
           fn: (s) => {
@@ -716,6 +963,8 @@ function maskFunctions(): ScalarFunction[] {
     masker(maskChar(u), maskChar(l), maskChar(d), maskChar(o))
   const partial = (
     name: string,
+    /** What is masked: `'the first n'`, `'all but the last n'`, ... */
+    which: { readonly description: string; readonly overload: string; readonly n: string },
     split: (s: string, n: number) => readonly [masked: string, kept: string, maskedFirst: boolean],
   ): ScalarFunction => {
     const apply = (s: string, n: number, mask: (x: string) => string): string => {
@@ -726,13 +975,28 @@ function maskFunctions(): ScalarFunction[] {
     }
     return scalarFunction({
       name,
+      description: `${which.description} Default masking rules will replace all upper-case characters with 'X', all lower-case characters with 'x', all digits with 'n', and any other character with '-'.`,
       signatures: [
         {
+          ...doc(
+            `Returns a masked version of the input string. ${which.overload} will be replaced according to the default masking rules.`,
+            ['input', 'input STRING to be masked'],
+            ['numChars', which.n],
+          ),
           params: [T.STRING, T.INTEGER],
           returns: T.STRING,
           fn: (s, n) => apply(s as string, n as number, DEFAULT_MASK),
         },
         {
+          ...doc(
+            `Returns a masked version of the input string. ${which.overload} will be replaced with the specified masking characters`,
+            ['input', 'input STRING to be masked'],
+            ['numChars', which.n],
+            ['upper', 'upper-case mask, or NULL to use default'],
+            ['lower', 'lower-case mask, or NULL to use default'],
+            ['digit', 'digit mask, or NULL to use default'],
+            ['other', 'mask for other characters, or NULL to use default'],
+          ),
           params: [T.STRING, T.INTEGER, T.STRING, T.STRING, T.STRING, T.STRING],
           returns: T.STRING,
           nullSafe: true,
@@ -745,9 +1009,27 @@ function maskFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'mask',
+      description:
+        "Returns a version of the input string with every character replaced by a mask. Default masking rules will replace all upper-case characters with 'X', all lower-case characters with 'x', all digits with 'n', and any other character with '-'.",
       signatures: [
-        { params: [T.STRING], returns: T.STRING, fn: (s) => DEFAULT_MASK(s as string) },
         {
+          ...doc(
+            'Returns a masked version of the input string. All characters of the input will be replaced according to the default masking rules.',
+            ['input', 'input STRING to be masked'],
+          ),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => DEFAULT_MASK(s as string),
+        },
+        {
+          ...doc(
+            'Returns a masked version of the input string. All characters of the input will be replaced with the specified masking characters',
+            ['input', 'input STRING to be masked'],
+            ['upper', 'upper-case mask, or NULL to use default'],
+            ['lower', 'lower-case mask, or NULL to use default'],
+            ['digit', 'digit mask, or NULL to use default'],
+            ['other', 'mask for other characters, or NULL to use default'],
+          ),
           params: [T.STRING, T.STRING, T.STRING, T.STRING, T.STRING],
           returns: T.STRING,
           nullSafe: true,
@@ -755,21 +1037,57 @@ function maskFunctions(): ScalarFunction[] {
         },
       ],
     }),
-    partial('mask_left', (s, n) => {
-      const k = Math.min(n, s.length)
-      return [s.substring(0, k), s.substring(k), true]
-    }),
-    partial('mask_right', (s, n) => {
-      const k = Math.max(s.length - n, 0)
-      return [s.substring(k), s.substring(0, k), false]
-    }),
-    partial('mask_keep_left', (s, n) => {
-      const k = Math.min(n, s.length)
-      return [s.substring(k), s.substring(0, k), false]
-    }),
-    partial('mask_keep_right', (s, n) => {
-      const k = Math.max(s.length - n, 0)
-      return [s.substring(0, k), s.substring(k), true]
-    }),
+    partial(
+      'mask_left',
+      {
+        description:
+          'Returns a version of the input string with the specified number of left-most characters masked out.',
+        overload: 'The first n characters',
+        n: 'number of characters to mask from the start',
+      },
+      (s, n) => {
+        const k = Math.min(n, s.length)
+        return [s.substring(0, k), s.substring(k), true]
+      },
+    ),
+    partial(
+      'mask_right',
+      {
+        description:
+          'Returns a version of the input string with the specified number of right-most characters masked out.',
+        overload: 'The last n characters',
+        n: 'number of characters to mask from the end',
+      },
+      (s, n) => {
+        const k = Math.max(s.length - n, 0)
+        return [s.substring(k), s.substring(0, k), false]
+      },
+    ),
+    partial(
+      'mask_keep_left',
+      {
+        description:
+          'Returns a version of the input string with all but the specified number of left-most characters masked out.',
+        overload: 'All characters except for the first n',
+        n: 'number of characters to keep unmasked at the start',
+      },
+      (s, n) => {
+        const k = Math.min(n, s.length)
+        return [s.substring(k), s.substring(0, k), false]
+      },
+    ),
+    partial(
+      'mask_keep_right',
+      {
+        description:
+          'Returns a version of the input string with all but the specified number of right-most characters masked out.',
+        overload: 'All characters except for the last n',
+        n: 'number of characters to keep unmasked at the end',
+      },
+      (s, n) => {
+        const k = Math.max(s.length - n, 0)
+        return [s.substring(0, k), s.substring(k), true]
+      },
+    ),
   ]
 }

@@ -1,5 +1,5 @@
 import { T } from '../../types/type.js'
-import { type ScalarFunction, scalarFunction } from '../registry.js'
+import { doc, type ScalarFunction, scalarFunction } from '../registry.js'
 
 /** URL functions: URL_ENCODE_PARAM, URL_DECODE_PARAM, URL_EXTRACT_* (java.net.URI semantics). */
 
@@ -115,29 +115,84 @@ export function urlDecodeParam(s: string): string {
   return out
 }
 
-const extract = (name: string, f: (u: Uri) => string | null): ScalarFunction =>
+/** A URL_EXTRACT_ function: `part` names what it extracts in its descriptions. */
+const extract = (
+  name: string,
+  description: string,
+  part: string,
+  f: (u: Uri) => string | null,
+): ScalarFunction =>
   scalarFunction({
     name,
-    signatures: [{ params: [T.STRING], returns: T.STRING, fn: (url) => f(parseUri(url as string)) }],
+    description,
+    signatures: [
+      {
+        ...doc(`Extract the ${part} portion of the specified value.`, [
+          'input',
+          `A valid URL to extract a ${part} from.`,
+        ]),
+        params: [T.STRING],
+        returns: T.STRING,
+        fn: (url) => f(parseUri(url as string)),
+      },
+    ],
   })
+
+const RFC = 'the value is not a valid URI according to RFC-2396'
 
 export function urlFunctions(): ScalarFunction[] {
   return [
     scalarFunction({
       name: 'url_encode_param',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => urlEncodeParam(s as string) }],
+      description: 'Escapes a string for use in a URL query parameter value.',
+      signatures: [
+        {
+          ...doc('Encodes the input for use in a URL query parameter.', ['input', 'the value to encode']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => urlEncodeParam(s as string),
+        },
+      ],
     }),
     scalarFunction({
       name: 'url_decode_param',
-      signatures: [{ params: [T.STRING], returns: T.STRING, fn: (s) => urlDecodeParam(s as string) }],
-    }),
-    extract('url_extract_fragment', (u) => decode(u.fragment)),
-    extract('url_extract_host', (u) => u.host),
-    extract('url_extract_path', (u) => decode(u.path)),
-    scalarFunction({
-      name: 'url_extract_port',
+      description: 'Unescapes a previously encoded URL query parameter value.',
       signatures: [
         {
+          ...doc('Decodes a URL-encoded query parameter value.', ['input', 'the value to decode']),
+          params: [T.STRING],
+          returns: T.STRING,
+          fn: (s) => urlDecodeParam(s as string),
+        },
+      ],
+    }),
+    extract(
+      'url_extract_fragment',
+      `Extracts the fragment portion of the specified value. Returns NULL if ${RFC} or if the fragment does not exist. Any encoded value will be decoded.`,
+      'fragment',
+      (u) => decode(u.fragment),
+    ),
+    extract(
+      'url_extract_host',
+      `Extracts the host-name portion of the specified value. Returns NULL if ${RFC}.`,
+      'host-name',
+      (u) => u.host,
+    ),
+    extract(
+      'url_extract_path',
+      `Extracts the path from a URL. Returns NULL if ${RFC}. Any encoded value will be decoded.`,
+      'path',
+      (u) => decode(u.path),
+    ),
+    scalarFunction({
+      name: 'url_extract_port',
+      description: `Extracts the port number from a URL. Returns NULL if ${RFC} or the port does not exist.`,
+      signatures: [
+        {
+          ...doc('Extract the port portion of the specified value.', [
+            'input',
+            'A valid URL to extract a port from.',
+          ]),
           params: [T.STRING],
           returns: T.INTEGER,
           fn: (url) => {
@@ -147,12 +202,28 @@ export function urlFunctions(): ScalarFunction[] {
         },
       ],
     }),
-    extract('url_extract_protocol', (u) => u.scheme),
-    extract('url_extract_query', (u) => decode(u.query)),
+    extract(
+      'url_extract_protocol',
+      `Extracts the protocol portion of the specified value. Returns NULL if ${RFC}.`,
+      'protocol',
+      (u) => u.scheme,
+    ),
+    extract(
+      'url_extract_query',
+      `Extracts the decoded query-string portion of the specified value. Returns NULL if no query-string is present or ${RFC}.`,
+      'query-string',
+      (u) => decode(u.query),
+    ),
     scalarFunction({
       name: 'url_extract_parameter',
+      description: `Extracts a parameter with a specified name encoded inside the query-string portion of the specified value. Returns NULL if the parameter is not present, has no value specified for it in the query-string, or ${RFC}.`,
       signatures: [
         {
+          ...doc(
+            'Extract the value of a query parameter.',
+            ['input', 'A valid URL.'],
+            ['paramName', 'The name of the query parameter.'],
+          ),
           params: [T.STRING, T.STRING],
           returns: T.STRING,
           fn: (url, key) => {

@@ -1,5 +1,5 @@
 import type { Value } from '../../types/values.js'
-import { P, type TableFunction, tableFunction } from '../registry.js'
+import { doc, P, type TableFunction, tableFunction } from '../registry.js'
 
 /**
  * CUBE_EXPLODE(array): one row per combination of the elements kept or replaced by NULL (all
@@ -10,7 +10,19 @@ export function cubeExplodeFunction(): TableFunction {
   const t = P.generic('T')
   return tableFunction({
     name: 'cube_explode',
-    signatures: [{ params: [P.array(t)], returns: P.array(t), fn: (a) => cube(a as readonly Value[]) }],
+    description:
+      'Takes as argument a list of columns and outputs all possible combinations of them. It produces 2^d new rows where d is the number of columns given as parameter. Duplicate entries for columns with null value are skipped.',
+    signatures: [
+      {
+        ...doc('Returns a row for each combination of the elements kept or replaced by NULL.', [
+          'input',
+          'The columns to combine, as an array.',
+        ]),
+        params: [P.array(t)],
+        returns: P.array(t),
+        fn: (a) => cube(a as readonly Value[]),
+      },
+    ],
   })
 }
 
