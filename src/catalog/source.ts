@@ -6,6 +6,12 @@ export interface FormatSpec {
   readonly format: string
   /** DELIMITED only: VALUE_DELIMITER / KEY_DELIMITER as written (',' by default; 'TAB' and 'SPACE' are names the serde resolves). */
   readonly delimiter?: string
+  /** AVRO / JSON_SR: KEY_SCHEMA_ID / VALUE_SCHEMA_ID, the registered schema records are written with. */
+  readonly schemaId?: number
+  /** AVRO: KEY_SCHEMA_FULL_NAME / VALUE_SCHEMA_FULL_NAME (VALUE_AVRO_SCHEMA_FULL_NAME), the record's full name. */
+  readonly schemaFullName?: string
+  /** PROTOBUF / PROTOBUF_NOSR: KEY_/VALUE_PROTOBUF_NULLABLE_REPRESENTATION (how null scalars are written). */
+  readonly nullableRepresentation?: 'OPTIONAL' | 'WRAPPER'
 }
 
 /** ksqlDB's serde features: how a single-column key or value is written. */

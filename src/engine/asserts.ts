@@ -18,6 +18,7 @@ import { typeOf } from '../expr/typer.js'
 import type { FunctionRegistry } from '../functions/registry.js'
 import type { InRecord, TopicBackend } from '../log/topic-backend.js'
 import { keyOptions, valueOptions } from '../runtime/operators/source.js'
+import type { SchemaRegistry } from '../serde/schema-registry.js'
 import { createSerde } from '../serde/serde.js'
 import { decodeWindowedKey } from '../serde/windowed-key.js'
 import { type Column, valueBodyColumns } from '../types/schema.js'
@@ -140,10 +141,17 @@ async function readAll(backend: TopicBackend, topic: string): Promise<InRecord[]
   return [...byPartition.keys()].sort((a, b) => a - b).flatMap((p) => byPartition.get(p) ?? [])
 }
 
-function decodeRecord(source: SourceDef, r: InRecord): RecordRow {
-  const keySerde = createSerde(source.keyFormat, source.schema.key, keyOptions(source.keyFeatures.wrapSingle))
+function decodeRecord(source: SourceDef, r: InRecord, registry: SchemaRegistry | undefined): RecordRow {
+  const sr = { topic: source.topic, ...(registry !== undefined ? { registry } : {}) }
+  const keySerde = createSerde(source.keyFormat, source.schema.key, {
+    ...keyOptions(source.keyFeatures.wrapSingle),
+    ...sr,
+  })
   const body = valueBodyColumns(source.schema)
-  const valueSerde = createSerde(source.valueFormat, body, valueOptions(source.valueFeatures.wrapSingle))
+  const valueSerde = createSerde(source.valueFormat, body, {
+    ...valueOptions(source.valueFeatures.wrapSingle),
+    ...sr,
+  })
   let keyBytes = r.key
   let window: RecordRow['window']
   if (source.window !== undefined && keyBytes !== null) {
@@ -197,12 +205,12 @@ async function assertContent(stmt: AssertValues | AssertTombstone, ctx: AssertCo
       `Expected another record, but all records have already been read:\n${table(
         source,
         expected,
-        records.map((r) => decodeRecord(source, r)),
+        records.map((r) => decodeRecord(source, r, ctx.schemaRegistry)),
       )}`,
     )
   }
   read.set(source.topic, at + 1)
-  const actual = decodeRecord(source, next)
+  const actual = decodeRecord(source, next, ctx.schemaRegistry)
   if (!rowMatches(source, expected, actual, new Set(names))) {
     throw new AssertionFailure(`Expected record does not match actual.\n${table(source, expected, [actual])}`)
   }

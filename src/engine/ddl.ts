@@ -23,6 +23,8 @@ import { parseWithClause, type WithClause } from '../catalog/with-clause.js'
 import { SqlPlanError } from '../errors.js'
 import { checkTopicName, type TopicBackend, TopicBackendError } from '../log/topic-backend.js'
 import { checkFormat } from '../serde/serde.js'
+import type { SchemaRegistry } from '../serde/schema-registry.js'
+import { inferColumns, REGISTRY_SERDE_FORMATS, SchemaInferenceError } from '../serde/registry-formats.js'
 import { type Column, HEADERS_TYPE, type LogicalSchema, valueBodyColumns } from '../types/schema.js'
 import { resolveType, type Type, typeEquals, typeToString } from '../types/type.js'
 import type { Properties } from './properties.js'
@@ -31,6 +33,8 @@ export interface DdlContext {
   readonly catalog: Catalog
   readonly backend: TopicBackend
   readonly properties: Properties
+  /** Schema inference for AVRO / JSON_SR sources without columns. */
+  readonly schemaRegistry?: SchemaRegistry
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -47,16 +51,34 @@ const KNOWN_FORMATS = new Set([
   'PROTOBUF_NOSR',
   'JSON_SR',
 ])
-/** Formats that need a schema registry (or, for PROTOBUF_NOSR, that Eddy cannot read): accepted, not checked. */
-const UNCHECKED_FORMATS = new Set(['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'])
+/** Formats that need a schema registry: accepted, not checked. */
+const UNCHECKED_FORMATS = new Set(['AVRO', 'JSON_SR'])
 /** Formats that can infer columns from a schema registry (ksqlDB's SCHEMA_INFERENCE feature). */
 const INFERENCE_FORMATS = new Set(['AVRO', 'PROTOBUF', 'JSON_SR'])
 /** Formats supporting both WRAP_SINGLES and UNWRAP_SINGLES; DELIMITED and KAFKA only unwrap; NONE neither. */
-const WRAPPING_FORMATS = new Set(['JSON', 'AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR'])
+const WRAPPING_FORMATS = new Set(['JSON', 'AVRO', 'PROTOBUF_NOSR', 'JSON_SR'])
 const UNWRAP_ONLY_FORMATS = new Set(['DELIMITED', 'KAFKA'])
+/** PROTOBUF supports WRAP_SINGLES only: its single keys and values are always messages. */
+const WRAP_ONLY_FORMATS = new Set(['PROTOBUF'])
 
 function supportsWrapping(format: string, wrap: boolean): boolean {
-  return WRAPPING_FORMATS.has(format) || (!wrap && UNWRAP_ONLY_FORMATS.has(format))
+  return (
+    WRAPPING_FORMATS.has(format) ||
+    (!wrap && UNWRAP_ONLY_FORMATS.has(format)) ||
+    (wrap && WRAP_ONLY_FORMATS.has(format))
+  )
+}
+
+const NULLABLE_FORMATS = new Set(['PROTOBUF', 'PROTOBUF_NOSR'])
+
+/** A PROTOBUF / PROTOBUF_NOSR format with its *_PROTOBUF_NULLABLE_REPRESENTATION (OPTIONAL / WRAPPER). */
+function withNullable(spec: FormatSpec, representation: string | undefined): FormatSpec {
+  if (representation === undefined) return spec
+  if (!NULLABLE_FORMATS.has(spec.format)) {
+    throw new SqlPlanError(`${spec.format} does not support the following configs: [nullableRepresentation]`)
+  }
+  const r = representation.toUpperCase()
+  return r === 'OPTIONAL' || r === 'WRAPPER' ? { ...spec, nullableRepresentation: r } : spec
 }
 
 /** FormatFactory.fromName + the format's supported properties. */
@@ -68,6 +90,59 @@ function formatSpec(name: string, delimiter: string | undefined, span?: Property
   }
   // The property text is kept (TAB / SPACE included): serde parses it (Delimiter.parse).
   return delimiter !== undefined ? { format, delimiter } : { format }
+}
+
+/** A format with the KEY_/VALUE_SCHEMA_ID and schema full name of the WITH clause. */
+function withSchemaIds(
+  spec: FormatSpec,
+  schemaId: number | undefined,
+  fullName: string | undefined,
+): FormatSpec {
+  return {
+    ...spec,
+    ...(schemaId !== undefined ? { schemaId } : {}),
+    ...(fullName !== undefined ? { schemaFullName: fullName } : {}),
+  }
+}
+
+/**
+ * DefaultSchemaInjector: the key / value columns of an AVRO or JSON_SR source that declares none,
+ * from the topic's registered schema (the latest, or the one with KEY_/VALUE_SCHEMA_ID).
+ */
+function inferSchema(
+  declared: LogicalSchema | undefined,
+  keyFormat: FormatSpec,
+  valueFormat: FormatSpec,
+  topic: string,
+  ctx: DdlContext,
+  stmt: CreateStream | CreateTable,
+): LogicalSchema | undefined {
+  const registry = ctx.schemaRegistry
+  if (registry === undefined) return declared
+  const keyCols = declared?.key ?? []
+  const valueCols = declared?.value.filter((c) => c.headerKey === undefined) ?? []
+  const infer = (format: FormatSpec, isKey: boolean): Column[] => {
+    try {
+      return inferColumns(registry, topic, format.format, isKey, format.schemaId, format.schemaFullName)
+        .columns
+    } catch (e) {
+      if (e instanceof SchemaInferenceError) throw new SqlPlanError(e.message, stmt.span)
+      throw e
+    }
+  }
+  const key =
+    keyCols.length === 0 && REGISTRY_SERDE_FORMATS.includes(keyFormat.format)
+      ? infer(keyFormat, true)
+      : undefined
+  const value =
+    valueCols.length === 0 && REGISTRY_SERDE_FORMATS.includes(valueFormat.format)
+      ? infer(valueFormat, false)
+      : undefined
+  if (key === undefined && value === undefined) return declared
+  return {
+    key: key ?? declared?.key ?? [],
+    value: [...(value ?? []), ...(declared?.value ?? [])],
+  }
 }
 
 /** SerdeFeaturesFactory.buildKeyFeatures: UNWRAP_SINGLES for a single key in a format that can do both. */
@@ -358,8 +433,22 @@ export async function planCreateSource(
   }
   const keySpan = with_.span('FORMAT') ?? with_.span('KEY_FORMAT')
   const valueSpan = with_.span('FORMAT') ?? with_.span('VALUE_FORMAT')
-  const valueFormat = formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan)
-  const keyFormat = formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan)
+  const valueFormat = withSchemaIds(
+    withNullable(
+      formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
+      with_.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION'),
+    ),
+    with_.int('VALUE_SCHEMA_ID'),
+    with_.string('VALUE_SCHEMA_FULL_NAME') ?? with_.string('VALUE_AVRO_SCHEMA_FULL_NAME'),
+  )
+  const keyFormat = withSchemaIds(
+    withNullable(
+      formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan),
+      with_.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION'),
+    ),
+    with_.int('KEY_SCHEMA_ID'),
+    with_.string('KEY_SCHEMA_FULL_NAME'),
+  )
 
   // DefaultSchemaInjector.
   for (const [side, format, id] of [
@@ -384,6 +473,14 @@ export async function planCreateSource(
   if ((declared === undefined || declared.key.length + declared.value.length === 0) && !inferable) {
     throw new SqlPlanError('No columns supplied.', stmt.span)
   }
+  const inferred = inferSchema(
+    declared,
+    keyFormat,
+    valueFormat,
+    with_.string('KAFKA_TOPIC') as string,
+    ctx,
+    stmt,
+  )
 
   // TopicCreateInjector.
   const topic = with_.string('KAFKA_TOPIC') as string
@@ -438,7 +535,7 @@ export async function planCreateSource(
   }
 
   // CreateSourceFactory.buildSchema.
-  const schema: LogicalSchema = declared ?? { key: [], value: [] }
+  const schema: LogicalSchema = inferred ?? { key: [], value: [] }
   for (const c of [...schema.key, ...schema.value]) {
     if (SYSTEM_COLUMNS.has(c.name)) {
       throw new SqlPlanError(
@@ -647,10 +744,27 @@ export function resolveSinkProperties(
   const valueName = with_.valueFormat() ?? source.valueFormat.format
   const keySpan = with_.span('FORMAT') ?? with_.span('KEY_FORMAT')
   const valueSpan = with_.span('FORMAT') ?? with_.span('VALUE_FORMAT')
-  const keyFormat = inherit(formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan), source.keyFormat)
-  const valueFormat = inherit(
-    formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
-    source.valueFormat,
+  const keyFormat = withSchemaIds(
+    inherit(
+      withNullable(
+        formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan),
+        with_.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION'),
+      ),
+      source.keyFormat,
+    ),
+    with_.int('KEY_SCHEMA_ID'),
+    with_.string('KEY_SCHEMA_FULL_NAME'),
+  )
+  const valueFormat = withSchemaIds(
+    inherit(
+      withNullable(
+        formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
+        with_.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION'),
+      ),
+      source.valueFormat,
+    ),
+    with_.int('VALUE_SCHEMA_ID'),
+    with_.string('VALUE_SCHEMA_FULL_NAME') ?? with_.string('VALUE_AVRO_SCHEMA_FULL_NAME'),
   )
 
   checkNoMapKeys(schema.key)
@@ -664,6 +778,8 @@ export function resolveSinkProperties(
   )
   checkSerde(keyFormat, schema.key, true, kFeatures)
   checkSerde(valueFormat, body, false, vFeatures)
+  checkSinkSchemaId(ctx, topic, keyFormat, schema.key, true)
+  checkSinkSchemaId(ctx, topic, valueFormat, body, false)
 
   const timestampFormat = with_.string('TIMESTAMP_FORMAT')
   const timestampColumn = checkTimestampColumn(schema, with_.string('TIMESTAMP'), timestampFormat, with_)
@@ -684,8 +800,56 @@ export function resolveSinkProperties(
   }
 }
 
+/**
+ * A sink written with a registered schema (KEY_/VALUE_SCHEMA_ID): its columns must be that
+ * schema's first columns, in order, with the same names and types (ksqlDB's
+ * SchemaRegisterInjector check).
+ */
+function checkSinkSchemaId(
+  ctx: DdlContext,
+  topic: string,
+  format: FormatSpec,
+  columns: readonly Column[],
+  isKey: boolean,
+): void {
+  const registry = ctx.schemaRegistry
+  if (format.schemaId === undefined || registry === undefined) return
+  if (!REGISTRY_SERDE_FORMATS.includes(format.format)) return
+  let registered: Column[]
+  try {
+    registered = inferColumns(
+      registry,
+      topic,
+      format.format,
+      isKey,
+      format.schemaId,
+      format.schemaFullName,
+    ).columns
+  } catch (e) {
+    if (e instanceof SchemaInferenceError) throw new SqlPlanError(e.message)
+    throw e
+  }
+  const text = (c: Column): string => `\`${c.name}\` ${typeToString(c.type)}${isKey ? ' KEY' : ''}`
+  const bad = columns.filter((c, i) => {
+    const r = registered[i]
+    return r === undefined || r.name !== c.name || !typeEquals(r.type, c.type)
+  })
+  if (bad.length > 0) {
+    throw new SqlPlanError(
+      `The following ${isKey ? 'key' : 'value'} columns are changed, missing or reordered: [${bad.map(text).join(', ')}]. Schema from schema registry is [${registered.map(text).join(', ')}]`,
+    )
+  }
+}
+
 /** Analyzer.buildFormatInfo: the source's delimiter is inherited when the format is the same. */
 function inherit(spec: FormatSpec, sourceSpec: FormatSpec): FormatSpec {
+  if (
+    spec.nullableRepresentation === undefined &&
+    spec.format === sourceSpec.format &&
+    sourceSpec.nullableRepresentation !== undefined
+  ) {
+    return inherit({ ...spec, nullableRepresentation: sourceSpec.nullableRepresentation }, sourceSpec)
+  }
   if (
     spec.delimiter === undefined &&
     spec.format === sourceSpec.format &&

@@ -35,6 +35,8 @@ import { PullQueryExecution } from './pull-query.js'
 import { optimize } from '../plan/optimizer/optimizer.js'
 import { toSteps } from '../plan/physical/planner.js'
 import { createSerde } from '../serde/serde.js'
+import { MemorySchemaRegistry, type SchemaRegistry } from '../serde/schema-registry.js'
+import { registerSourceSchemas } from '../serde/registry-formats.js'
 import { type Type, typeToString } from '../types/type.js'
 import type { Value } from '../types/values.js'
 import { valueBodyColumns, type LogicalSchema } from '../types/schema.js'
@@ -75,6 +77,11 @@ export interface EngineOptions {
    * end once they have read what the source held when they started (`eddy run` over a file).
    */
   readonly followPushQueries?: boolean
+  /**
+   * The schema registry of AVRO / JSON_SR topics. Default: an embedded one, kept in
+   * `<stateDir>/schema-registry.json` when there is a state directory, else in memory.
+   */
+  readonly schemaRegistry?: SchemaRegistry
 }
 
 /**
@@ -103,6 +110,7 @@ export class Engine implements EngineApi {
   readonly log = new ProcessingLog()
   /** User functions of `eddy.extension.dir` (loaded by `create`, reloaded by RELOAD FUNCTIONS). */
   readonly udfs: UdfLoader
+  readonly schemaRegistry: SchemaRegistry
   private catalog = new Catalog()
   private properties: Properties
   private readonly variables = new Map<string, string>()
@@ -118,6 +126,11 @@ export class Engine implements EngineApi {
     this.properties = new Properties({ ...(options.properties ?? {}) })
     this.udfs = new UdfLoader(this.functions, UdfLoader.pathsOf(this.properties.get('eddy.extension.dir')))
     this.followPushQueries = options.followPushQueries !== false
+    this.schemaRegistry =
+      options.schemaRegistry ??
+      new MemorySchemaRegistry(
+        options.stateDir !== undefined ? join(options.stateDir, 'schema-registry.json') : undefined,
+      )
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -224,6 +237,7 @@ export class Engine implements EngineApi {
       backend: this.backend,
       properties: this.properties,
       functions: this.functions,
+      schemaRegistry: this.schemaRegistry,
     }
     switch (stmt.kind) {
       case 'CreateStream':
@@ -240,7 +254,10 @@ export class Engine implements EngineApi {
             ...(t.config !== undefined ? { config: t.config } : {}),
           })
         }
-        if (planned.source !== undefined) this.catalog.putSource(planned.source)
+        if (planned.source !== undefined) {
+          this.catalog.putSource(planned.source)
+          registerSourceSchemas(this.schemaRegistry, planned.source, false)
+        }
         return done(planned.message)
       }
       case 'CreateStreamAsSelect':
@@ -395,6 +412,7 @@ export class Engine implements EngineApi {
     const exec = new PullQueryExecution(plan, {
       backend: this.backend,
       functions: this.functions,
+      schemaRegistry: this.schemaRegistry,
       materialization: (source) => this.materialization(source),
       onError: (message, record) =>
         this.log.log({
@@ -444,12 +462,16 @@ export class Engine implements EngineApi {
         },
       }
     }
-    return new TopicMaterialization(this.backend, source, (message, record) =>
-      this.log.log({
-        queryId: `materialization_${source.name}`,
-        message,
-        record: { topic: record.topic, partition: record.partition, offset: record.offset },
-      }),
+    return new TopicMaterialization(
+      this.backend,
+      source,
+      (message, record) =>
+        this.log.log({
+          queryId: `materialization_${source.name}`,
+          message,
+          record: { topic: record.topic, partition: record.partition, offset: record.offset },
+        }),
+      this.schemaRegistry,
     )
   }
 
@@ -532,6 +554,7 @@ export class Engine implements EngineApi {
               catalog: sandbox,
               backend: this.backend,
               properties: this.properties,
+              schemaRegistry: this.schemaRegistry,
             },
           )
         } catch (e) {
@@ -605,6 +628,7 @@ export class Engine implements EngineApi {
     await this.ensureSinkTopic(target.topic, planned.source.topic, topicPlan)
     await this.ensureInternalTopics(queryId, planned)
     this.catalog.putSource(sinkDef)
+    registerSourceSchemas(this.schemaRegistry, sinkDef, true)
     this.catalog.setReferences(sinkDef.name, planned.plan.sourceNames)
     if (replaced !== undefined) await this.replaceQuery(replaced, query)
     else await this.startQuery(query)
@@ -752,12 +776,15 @@ export class Engine implements EngineApi {
     const keyVals = target.schema.key.map((c) => given.get(c.name) ?? null)
     const body = valueBodyColumns(target.schema)
     const valueVals = body.map((c) => given.get(c.name) ?? null)
-    const keySerde = createSerde(
-      target.keyFormat,
-      target.schema.key,
-      keyOptions(target.keyFeatures.wrapSingle),
-    )
-    const valueSerde = createSerde(target.valueFormat, body, valueOptions(target.valueFeatures.wrapSingle))
+    const sr = { topic: target.topic, registry: this.schemaRegistry }
+    const keySerde = createSerde(target.keyFormat, target.schema.key, {
+      ...keyOptions(target.keyFeatures.wrapSingle),
+      ...sr,
+    })
+    const valueSerde = createSerde(target.valueFormat, body, {
+      ...valueOptions(target.valueFeatures.wrapSingle),
+      ...sr,
+    })
     const ts = given.get('ROWTIME')
     const record: OutRecord = {
       key: target.schema.key.length === 0 ? null : keySerde.serialize(keyVals),
@@ -935,6 +962,7 @@ export class Engine implements EngineApi {
             : new MemoryStateStore(),
       current: { topic: '', partition: 0, offset: 0 },
       throwOnInvalidTimestamp: this.properties.get('ksql.timestamp.throw.on.invalid') === 'true',
+      schemaRegistry: this.schemaRegistry,
       config: Object.fromEntries(this.properties.entries()),
       // Queries with LevelDB state commit at an interval: their aggregations compact between commits.
       recordCacheBytes: persistent && this.stateDir !== undefined ? this.properties.recordCacheBytes() : 0,

@@ -3,6 +3,7 @@ import { columnScope } from '../analyzer/column-scope.js'
 import type { SourceDef } from '../catalog/source.js'
 import { compareValues, compileExpr, type Evaluator, type ExprEvalError } from '../expr/compile.js'
 import type { FunctionRegistry } from '../functions/registry.js'
+import type { SchemaRegistry } from '../serde/schema-registry.js'
 import type { InRecord, TopicBackend } from '../log/topic-backend.js'
 import {
   type DecodeErrorHandler,
@@ -20,6 +21,8 @@ export interface PullQueryDeps {
   readonly functions: FunctionRegistry
   /** The one place the engine decides how a table's state is read (topic replay, state store). */
   readonly materialization: (source: SourceDef) => Materialization
+  /** Where AVRO / PROTOBUF / JSON_SR records find their schemas. */
+  readonly schemaRegistry?: SchemaRegistry
   /** Records that cannot be decoded, expressions that fail on a row. */
   readonly onError?: (message: string, record?: InRecord) => void
 }
@@ -118,7 +121,7 @@ export class PullQueryExecution {
     const { source } = this.plan
     if (!(await this.deps.backend.topicExists(source.topic))) return
     const onError: DecodeErrorHandler = (m, r) => this.deps.onError?.(m, r)
-    const decode = sourceRecordDecoder(source, onError)
+    const decode = sourceRecordDecoder(source, onError, this.deps.schemaRegistry)
     const windowed = source.window !== undefined
     for await (const batch of this.deps.backend.consume(source.topic, { follow: false, reset: 'earliest' })) {
       for (const r of batch.records) {

@@ -8,6 +8,7 @@ import { decodeUtf8, encodeUtf8, javaDoubleToString, SerdeError } from '../serde
 import { readFloat64, readInt32, readInt64, writeFloat64, writeInt32, writeInt64 } from '../serde/kafka.js'
 import type { Column } from '../types/schema.js'
 import { JsonDecimal, type JsonValue, parseJsonc } from './jsonc.js'
+import { decodeProtobufSpec, encodeProtobufSpec } from './protobuf-codec.js'
 
 /** JSON text of a test-file value, numbers exactly as written (Jackson writing a JsonNode). */
 export function jsonValueText(v: JsonValue): string {
@@ -74,6 +75,8 @@ export function encodeSpecValue(
     case 'DELIMITED':
     case 'NONE':
       return encodeUtf8(scalarText(value))
+    case 'PROTOBUF_NOSR':
+      return encodeProtobufSpec(value, columns, format.nullableRepresentation)
     case 'KAFKA': {
       const kind = kafkaKind(columns)
       switch (kind) {
@@ -128,6 +131,8 @@ export function decodeToSpecValue(
       return decodeUtf8(bytes)
     case 'NONE':
       return null
+    case 'PROTOBUF_NOSR':
+      return decodeProtobufSpec(bytes, columns, format.nullableRepresentation)
     case 'KAFKA': {
       const kind = kafkaKind(columns)
       switch (kind) {

@@ -22,6 +22,13 @@ import { JsonDecimal, type JsonValue } from './jsonc.js'
 import { checkPost } from './post.js'
 import { TEST_FUNCTION_NAMES } from './test-functions.js'
 import { decodeToSpecValue, encodeSpecValue } from './record-codec.js'
+import {
+  decodeRegistrySpec,
+  encodeRegistrySpec,
+  isRegistrySerdeFormat,
+  registryFor,
+} from './registry-codec.js'
+import type { SchemaRegistry } from '../serde/schema-registry.js'
 import type { CaseStatus } from './results.js'
 import type { RecordWindow, TestRecord, TestVariant, TopicNode } from './types.js'
 import { rqttUnsupportedReason, runRqttCase } from './run-rqtt.js'
@@ -89,9 +96,11 @@ const RUNNER_PROPERTIES = new Set(['use.exact.numeric.comparison'])
 /** ksqlDB's KsqlConstants.legacyDefaultSinkPartitionCount: topics inferred from statements and records. */
 const INFERRED_TOPIC_PARTITIONS = 4
 
-const REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']
-const REGISTRY_FORMAT_IN_SQL = /FORMAT\s*=\s*['"]?\s*(AVRO|PROTOBUF_NOSR|PROTOBUF|JSON_SR)\b/i
-const SCHEMA_ID_IN_SQL = /\b(KEY|VALUE)_SCHEMA_(ID|FULL_NAME)\s*=/i
+/**
+ * Formats that cannot run: none today. PROTOBUF_NOSR needs no registry (its schema comes from the
+ * columns); AVRO, JSON_SR and PROTOBUF run on an embedded registry (registryFor).
+ */
+const REGISTRY_FORMATS: readonly string[] = []
 
 /** A call of one of ksqlDB's test-only functions (FORMAT.md), registered only by the runner. */
 const TEST_FUNCTION_CALL = new RegExp(`\\b(${TEST_FUNCTION_NAMES.join('|')})\\s*\\(`, 'i')
@@ -110,16 +119,9 @@ export function unsupportedReason(
     if (rest !== undefined) return rest
   }
   if (isRegistryFormat(variant.format)) return `format ${variant.format} needs a schema registry`
-  for (const s of variant.statements) {
-    const m = REGISTRY_FORMAT_IN_SQL.exec(s)
-    if (m !== null) return `format ${m[1]!.toUpperCase()} needs a schema registry`
-    if (SCHEMA_ID_IN_SQL.test(s)) return 'schema ids need a schema registry'
-  }
   for (const t of variant.case.topics) {
     if (isRegistryFormat(t.keyFormat)) return `format ${t.keyFormat} needs a schema registry`
     if (isRegistryFormat(t.valueFormat)) return `format ${t.valueFormat} needs a schema registry`
-    if (t.keySchema !== undefined || t.valueSchema !== undefined)
-      return 'topic schemas need a schema registry'
   }
   for (const v of Object.values(variant.properties)) {
     if (typeof v === 'string' && isRegistryFormat(v)) return `format ${v} needs a schema registry`
@@ -360,12 +362,21 @@ function base64Bytes(text: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length)
 }
 
-function encodeInput(r: TestRecord, info: TopicInfo): OutRecord {
-  let key = encodeSpecValue(r.key, info.keyFormat, info.keyColumns, true)
+function encodeInput(r: TestRecord, info: TopicInfo, registry?: SchemaRegistry): OutRecord {
+  const encode = (
+    v: TestRecord['key'],
+    format: FormatSpec,
+    columns: readonly Column[] | undefined,
+    isKey: boolean,
+  ) =>
+    registry !== undefined && isRegistrySerdeFormat(format)
+      ? encodeRegistrySpec(v, format, registry, r.topic, isKey)
+      : encodeSpecValue(v, format, columns, isKey)
+  let key = encode(r.key, info.keyFormat, info.keyColumns, true)
   if (info.window !== undefined && r.window !== undefined) key = encodeWindowedKey(key, r.window)
   return {
     key,
-    value: encodeSpecValue(r.value, info.valueFormat, info.valueColumns, false),
+    value: encode(r.value, info.valueFormat, info.valueColumns, false),
     timestamp: r.timestamp ?? 0,
     ...(r.headers !== undefined
       ? {
@@ -378,7 +389,16 @@ function encodeInput(r: TestRecord, info: TopicInfo): OutRecord {
   }
 }
 
-function decodeOutput(rec: InRecord, info: TopicInfo): ActualRecord {
+function decodeOutput(rec: InRecord, info: TopicInfo, registry?: SchemaRegistry): ActualRecord {
+  const decode = (
+    b: Uint8Array | null,
+    format: FormatSpec,
+    columns: readonly Column[] | undefined,
+    isKey: boolean,
+  ) =>
+    registry !== undefined && isRegistrySerdeFormat(format)
+      ? decodeRegistrySpec(b, format, registry)
+      : decodeToSpecValue(b, format, columns, isKey)
   let keyBytes = rec.key
   let window: RecordWindow | undefined
   if (info.window !== undefined && keyBytes !== null) {
@@ -387,9 +407,9 @@ function decodeOutput(rec: InRecord, info: TopicInfo): ActualRecord {
     window = w.window
   }
   return {
-    key: decodeToSpecValue(keyBytes, info.keyFormat, info.keyColumns, true),
+    key: decode(keyBytes, info.keyFormat, info.keyColumns, true),
     ...(window !== undefined ? { window } : {}),
-    value: decodeToSpecValue(rec.value, info.valueFormat, info.valueColumns, false),
+    value: decode(rec.value, info.valueFormat, info.valueColumns, false),
     timestamp: rec.timestamp,
     headers: rec.headers,
   }
@@ -429,6 +449,7 @@ export async function runCase(variant: TestVariant, options: RunCaseOptions): Pr
   if (unsupported !== undefined) return { status: 'unsupported', reason: unsupported }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
   const backend = new TestBackend(options.createBackend(), variant.case.kind !== 'rqtt')
+  const registry = registryFor(variant)
   backend.deadline = Date.now() + timeoutMs
   let engine: EngineApi | undefined
   let timer: NodeJS.Timeout | undefined
@@ -445,6 +466,7 @@ export async function runCase(variant: TestVariant, options: RunCaseOptions): Pr
           backend,
           properties: engineProperties(variant),
           testMode: true,
+          schemaRegistry: registry,
           // RQTT push queries end once they have read their input (no live server to cancel them).
           ...(variant.case.kind === 'rqtt' ? { followPushQueries: false } : {}),
           ...(options.functions !== undefined ? { functions: options.functions } : {}),
@@ -458,7 +480,7 @@ export async function runCase(variant: TestVariant, options: RunCaseOptions): Pr
         const check = checkExpectedError(variant.expected, caught)
         return check.ok ? { status: 'pass' } : fail(check.reason)
       }
-      return await execute(variant, engine, backend, options.feed ?? 'record')
+      return await execute(variant, engine, backend, options.feed ?? 'record', registry)
     } catch (err) {
       if (err instanceof CaseTimeoutError) return fail(`timed out after ${timeoutMs} ms`)
       if (err instanceof CaseFailure) return fail(err.message)
@@ -486,16 +508,17 @@ async function execute(
   engine: EngineApi,
   backend: TestBackend,
   feed: FeedMode,
+  registry?: SchemaRegistry,
 ): Promise<CaseOutcome> {
   if (variant.case.kind === 'rqtt') {
     return runRqttCase(variant, engine, {
       runInputs: async () => {
-        const caught = await runInputs(variant, engine, feed)
+        const caught = await runInputs(variant, engine, feed, registry)
         if (caught?.error instanceof CaseTimeoutError || caught?.error instanceof CaseFailure)
           throw caught.error
         return caught
       },
-      compareOutputs: () => compareOutputs(variant, engine, backend),
+      compareOutputs: () => compareOutputs(variant, engine, backend, registry),
       describe,
     })
   }
@@ -513,7 +536,7 @@ async function execute(
   const inputs = variant.case.inputs
   if (expected !== undefined && inputs.length === 0) return fail(checkFailed(expected))
   if (queries === 0) return fail('test did not generate any queries.')
-  const runtime = await runInputs(variant, engine, feed)
+  const runtime = await runInputs(variant, engine, feed, registry)
   if (runtime?.error instanceof CaseTimeoutError) throw runtime.error
   if (runtime?.error instanceof CaseFailure) throw runtime.error
   if (runtime !== undefined) {
@@ -522,7 +545,7 @@ async function execute(
     return check.ok ? { status: 'pass' } : fail(check.reason)
   }
   if (expected !== undefined) return fail(checkFailed(expected))
-  const problem = await compareOutputs(variant, engine, backend)
+  const problem = await compareOutputs(variant, engine, backend, registry)
   if (problem !== undefined) return fail(problem)
   const post = variant.case.kind === 'qtt' ? variant.case.post : undefined
   if (post !== undefined) {
@@ -582,6 +605,7 @@ async function runInputs(
   variant: TestVariant,
   engine: EngineApi,
   feed: FeedMode,
+  registry?: SchemaRegistry,
 ): Promise<CaughtError | undefined> {
   const inputs = variant.case.inputs
   const encoded: { topic: string; record: OutRecord }[] = []
@@ -594,7 +618,7 @@ async function runInputs(
       infos.set(r.topic, info)
     }
     try {
-      encoded.push({ topic: r.topic, record: encodeInput(r, info) })
+      encoded.push({ topic: r.topic, record: encodeInput(r, info, registry) })
     } catch (err) {
       return {
         error: new CaseFailure(`cannot encode input ${i} (topic ${r.topic}): ${describe(err)}`),
@@ -629,6 +653,7 @@ async function compareOutputs(
   variant: TestVariant,
   engine: EngineApi,
   backend: TopicBackend,
+  registry?: SchemaRegistry,
 ): Promise<string | undefined> {
   const byTopic = new Map<string, TestRecord[]>()
   for (const r of variant.case.outputs) {
@@ -644,7 +669,7 @@ async function compareOutputs(
     const actual: ActualRecord[] = []
     for (let i = 0; i < records.length; i++) {
       try {
-        actual.push(decodeOutput(records[i]!, info))
+        actual.push(decodeOutput(records[i]!, info, registry))
       } catch (err) {
         return `topic ${topic}, record ${i}: cannot decode: ${describe(err)}`
       }

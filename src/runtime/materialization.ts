@@ -1,5 +1,6 @@
 import type { SourceDef } from '../catalog/source.js'
 import type { InRecord, TopicBackend } from '../log/topic-backend.js'
+import type { SchemaRegistry } from '../serde/schema-registry.js'
 import { createSerde, type RowSerde } from '../serde/serde.js'
 import { decodeWindowedKey } from '../serde/windowed-key.js'
 import { compareBytes, createKeyCodec, type KeyCodec, prefixUpperBound } from '../state/key-codec.js'
@@ -67,19 +68,20 @@ export type DecodeErrorHandler = (message: string, record: InRecord) => void
 export function sourceRecordDecoder(
   source: SourceDef,
   onError: DecodeErrorHandler = () => {},
+  /** Where AVRO / PROTOBUF / JSON_SR records find their schemas. */
+  registry?: SchemaRegistry,
 ): (r: InRecord) => DecodedRecord | undefined {
   const { schema } = source
   const body = valueBodyColumns(schema)
-  const keySerde: RowSerde = createSerde(
-    source.keyFormat,
-    schema.key,
-    keyOptions(source.keyFeatures.wrapSingle),
-  )
-  const valueSerde: RowSerde = createSerde(
-    source.valueFormat,
-    body,
-    valueOptions(source.valueFeatures.wrapSingle),
-  )
+  const sr = { topic: source.topic, ...(registry !== undefined ? { registry } : {}) }
+  const keySerde: RowSerde = createSerde(source.keyFormat, schema.key, {
+    ...keyOptions(source.keyFeatures.wrapSingle),
+    ...sr,
+  })
+  const valueSerde: RowSerde = createSerde(source.valueFormat, body, {
+    ...valueOptions(source.valueFeatures.wrapSingle),
+    ...sr,
+  })
   const keyCount = schema.key.length
   const valueGetters = schema.value.map((c) => valueGetter(c, body))
   let readTs: ((key: readonly Value[], value: readonly Value[]) => number | null) | undefined
@@ -174,6 +176,7 @@ export class TopicMaterialization implements Materialization {
     private readonly backend: TopicBackend,
     private readonly source: SourceDef,
     private readonly onError?: DecodeErrorHandler,
+    private readonly registry?: SchemaRegistry,
   ) {
     this.keyCodec = createKeyCodec(
       source.schema.key.map((c) => c.type),
@@ -191,7 +194,7 @@ export class TopicMaterialization implements Materialization {
   }
 
   private async load(): Promise<Entry[]> {
-    const decode = sourceRecordDecoder(this.source, this.onError)
+    const decode = sourceRecordDecoder(this.source, this.onError, this.registry)
     const byKey = new Map<string, Entry>()
     if (!(await this.backend.topicExists(this.source.topic))) return []
     for await (const batch of this.backend.consume(this.source.topic, { follow: false, reset: 'earliest' })) {

@@ -1,5 +1,6 @@
 import { Decimal } from '../types/decimal.js'
 import type { Value } from '../types/values.js'
+import type { SchemaRegistry } from './schema-registry.js'
 
 /** A key or value that cannot be serialized or deserialized; `message` is the reason (ksqlDB wording). */
 export class SerdeError extends Error {
@@ -18,8 +19,13 @@ export interface SerdeOptions {
   readonly isKey: boolean
   /** true = WRAP_SINGLES, false = UNWRAP_SINGLES, undefined = the format's default. */
   readonly wrapSingle?: boolean
-  /** Used in error messages only ("Failed to deserialize value from topic: t. ..."). */
+  /**
+   * Used in error messages ("Failed to deserialize value from topic: t. ..."); registry formats
+   * (AVRO, JSON_SR) also name their subject after it.
+   */
   readonly topic?: string
+  /** The schema registry: needed by AVRO and JSON_SR. */
+  readonly registry?: SchemaRegistry
 }
 
 export const utf8Decoder = new TextDecoder('utf-8', { fatal: false })

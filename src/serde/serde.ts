@@ -11,14 +11,24 @@ import { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
 import { createDelimitedSerde, parseDelimiter } from './delimited.js'
 import { createJsonSerde } from './json.js'
 import { createKafkaSerde, KAFKA_TYPES } from './kafka.js'
+import { createProtobufNoSrSerde } from './protobuf.js'
+import { checkProtobufTypes } from './protobuf-schema.js'
+import { createRegistrySerde, REGISTRY_SERDE_FORMATS } from './registry-formats.js'
 
 export { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
 
 /** Formats Eddy can read and write. */
-export const SUPPORTED_FORMATS: readonly string[] = ['JSON', 'DELIMITED', 'KAFKA', 'NONE']
+export const SUPPORTED_FORMATS: readonly string[] = [
+  'JSON',
+  'DELIMITED',
+  'KAFKA',
+  'NONE',
+  'PROTOBUF_NOSR',
+  ...REGISTRY_SERDE_FORMATS,
+]
 
-/** Formats ksqlDB knows that Eddy does not support (all but PROTOBUF_NOSR need a schema registry). */
-export const UNSUPPORTED_FORMATS: readonly string[] = ['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR']
+/** Formats ksqlDB knows that Eddy does not support (they need a schema registry). */
+export const UNSUPPORTED_FORMATS: readonly string[] = []
 
 const REGISTRY_FORMATS: ReadonlySet<string> = new Set(['AVRO', 'PROTOBUF', 'JSON_SR'])
 
@@ -61,6 +71,14 @@ function unsupportedReason(name: string, columns: readonly Column[], isKey: bool
       }
       return undefined
     }
+    case 'PROTOBUF':
+    case 'PROTOBUF_NOSR':
+      try {
+        checkProtobufTypes(columns)
+        return undefined
+      } catch (e) {
+        return (e as Error).message
+      }
     case 'DELIMITED': {
       for (const c of columns) {
         const k = c.type.kind
@@ -78,7 +96,7 @@ function unsupportedReason(name: string, columns: readonly Column[], isKey: bool
 /**
  * DDL validation: throws SerdeError with ksqlDB's message when the format cannot hold these
  * columns with these features:
- * - `Unknown format: FOO`; AVRO / PROTOBUF / JSON_SR / PROTOBUF_NOSR are not supported by Eddy;
+ * - `Unknown format: FOO`; the formats of UNSUPPORTED_FORMATS are not supported by Eddy;
  * - `'WRAP_SINGLE_VALUE' is only valid for single-field value schemas`;
  * - `Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.` (DELIMITED, KAFKA, NONE);
  * - column/type problems, as ksqlDB's GenericSerdeFactory reports them:
@@ -109,7 +127,7 @@ export function checkFormat(
   if (!options.isKey && wrap !== undefined) {
     if (columns.length !== 1)
       throw new SerdeError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
-    if (wrap && name !== 'JSON') {
+    if (wrap && name !== 'JSON' && name !== 'PROTOBUF_NOSR' && !REGISTRY_SERDE_FORMATS.includes(name)) {
       throw new SerdeError(`Format '${name}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.`)
     }
   }
@@ -148,6 +166,15 @@ export function createSerde(format: FormatSpec, columns: readonly Column[], opti
       return createDelimitedSerde(columns, format.delimiter, options)
     case 'KAFKA':
       return createKafkaSerde(columns, options)
+    case 'PROTOBUF_NOSR':
+      return createProtobufNoSrSerde(columns, {
+        ...options,
+        ...(format.nullableRepresentation !== undefined ? { nullable: format.nullableRepresentation } : {}),
+      })
+    case 'AVRO':
+    case 'JSON_SR':
+    case 'PROTOBUF':
+      return createRegistrySerde(format, columns, options)
     default:
       return NONE_SERDE
   }

@@ -10,10 +10,8 @@ const CONFORMANCE = resolve(repoRoot(), process.env.EDDY_CONFORMANCE_DIR ?? '../
 const RUNNER = join(CONFORMANCE, 'ksqldb-test-runner')
 const SQLTESTS = join(CONFORMANCE, 'ksqldb-sqltests')
 
-/** Correct samples Eddy cannot run: AVRO needs a schema registry. */
-const UNSUPPORTED: Readonly<Record<string, string>> = {
-  multi_join: 'not supported by Eddy: format AVRO needs a schema registry',
-}
+/** Correct samples Eddy cannot run, with the reason it prints (none since AVRO runs on the embedded registry). */
+const UNSUPPORTED: Readonly<Record<string, string>> = {}
 
 /** Why each incorrect sample fails. */
 const INCORRECT_REASONS: Readonly<Record<string, RegExp>> = {
@@ -91,7 +89,6 @@ describe.skipIf(!existsSync(RUNNER))('eddy test -s -i -o (ksql-test-runner)', ()
 
 /** Tests of ksqlDB's test.sql Eddy does not pass, and why (engine gaps, not the ASSERT runner). */
 const SQLTEST_GAPS: Readonly<Record<string, RegExp>> = {
-  'basic test (format AVRO)': /AVRO' format needs a schema registry/,
   'basic test with run script': /RUN SCRIPT is not supported yet/,
   'bad engine statement should fail':
     /Expected exception with message "Exception while preparing statement: FOO does not exist\."/,
@@ -116,8 +113,9 @@ describe.skipIf(!existsSync(SQLTESTS))('eddy test FILE.sql (run-ksql-test, ASSER
     expect(passed).toContain('assert a subset of columns')
     expect(passed).toContain('assert tombstones')
     expect(passed).toContain('assert stream with wrong topic should fail')
-    expect(passed).toHaveLength(25)
-    expect(r.out).toContain('25 passed, 4 failed (29 tests)')
+    expect(passed).toHaveLength(26)
+    expect(passed).toContain('basic test (format AVRO)')
+    expect(r.out).toContain('26 passed, 3 failed (29 tests)')
     expect(r.code).toBe(1)
   })
 })

@@ -357,11 +357,6 @@ describe('runCase', () => {
   it.each([
     ['disabled', { ...passthrough, enabled: false }, { status: 'skip', reason: 'disabled (enabled: false)' }],
     [
-      'an AVRO statement',
-      { ...passthrough, statements: [CREATE_IN.replace('JSON', 'AVRO'), COPY] },
-      { status: 'unsupported', reason: 'format AVRO needs a schema registry' },
-    ],
-    [
       'a test-only UDF',
       { ...passthrough, statements: [CREATE_IN, 'CREATE STREAM OUTPUT AS SELECT test_udf(V) FROM INPUT;'] },
       { status: 'unsupported', reason: 'test-only function TEST_UDF is not registered' },
@@ -377,27 +372,30 @@ describe('unsupportedReason', () => {
   it.each<[string, Record<string, unknown>, string | undefined]>([
     ['plain JSON', passthrough, undefined],
     [
-      'format variant',
+      'PROTOBUF format variant (embedded registry)',
       { ...passthrough, format: ['PROTOBUF'], statements: [CREATE_IN, COPY] },
-      'format PROTOBUF needs a schema registry',
+      undefined,
     ],
     [
-      'key format',
+      'PROTOBUF key format',
       {
         ...passthrough,
-        statements: [CREATE_IN.replace("value_format='JSON'", "key_format='json_sr'"), COPY],
+        statements: [CREATE_IN.replace("value_format='JSON'", "key_format='protobuf'"), COPY],
       },
-      'format JSON_SR needs a schema registry',
+      undefined,
     ],
     [
-      'topic schema',
-      { ...passthrough, topics: [{ name: 'in', valueSchema: { type: 'string' } }] },
-      'topic schemas need a schema registry',
+      'PROTOBUF topic schema',
+      {
+        ...passthrough,
+        topics: [{ name: 'in', valueSchema: 'syntax = "proto3"; message M { int32 a = 1; }' }],
+      },
+      undefined,
     ],
     [
-      'default format property',
-      { ...passthrough, properties: { 'ksql.persistence.default.format.value': 'AVRO' } },
-      'format AVRO needs a schema registry',
+      'PROTOBUF default format property',
+      { ...passthrough, properties: { 'ksql.persistence.default.format.value': 'PROTOBUF' } },
+      undefined,
     ],
     [
       'column named like a format',

@@ -99,13 +99,19 @@ describe('checkFormat', () => {
       { isKey: false, wrapSingle: true },
       "Format 'DELIMITED' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
     ],
-    ['AVRO', 'AVRO', [val('A', T.INTEGER)], { isKey: false }, "The 'AVRO' format needs a schema registry"],
     [
-      'PROTOBUF_NOSR',
-      'PROTOBUF_NOSR',
-      [val('A', T.INTEGER)],
+      'PROTOBUF map with non-STRING keys',
+      'PROTOBUF',
+      [val('M', map(T.INTEGER, T.DOUBLE))],
       { isKey: false },
-      "The 'PROTOBUF_NOSR' format is not supported",
+      'PROTOBUF format only supports MAP types with STRING keys',
+    ],
+    [
+      'PROTOBUF_NOSR map with non-STRING keys',
+      'PROTOBUF_NOSR',
+      [val('M', map(T.INTEGER, T.DOUBLE))],
+      { isKey: false },
+      'PROTOBUF format only supports MAP types with STRING keys',
     ],
   ])('%s', (_name, format, columns, options, message) => {
     expect(() => checkFormat({ format }, columns, options)).toThrow(SerdeError)
@@ -125,6 +131,8 @@ describe('checkFormat', () => {
     ['DELIMITED', [val('FOO', T.INTEGER)], { isKey: false, wrapSingle: false }],
     ['NONE', [], { isKey: true }],
     ['json', [val('A', T.INTEGER)], { isKey: false, wrapSingle: true }],
+    ['AVRO', [val('A', map(T.STRING, array(T.INTEGER)))], { isKey: false, wrapSingle: true }],
+    ['JSON_SR', [key('K', T.STRING)], { isKey: true }],
   ])('accepts %s %j', (format, columns, options) => {
     expect(() => checkFormat({ format }, columns, options)).not.toThrow()
   })
@@ -138,7 +146,18 @@ describe('checkFormat', () => {
 
 describe('format names', () => {
   it('lists supported and registry formats', () => {
-    expect(SUPPORTED_FORMATS).toEqual(['JSON', 'DELIMITED', 'KAFKA', 'NONE'])
+    expect(SUPPORTED_FORMATS).toEqual(
+      expect.arrayContaining([
+        'JSON',
+        'DELIMITED',
+        'KAFKA',
+        'NONE',
+        'AVRO',
+        'JSON_SR',
+        'PROTOBUF',
+        'PROTOBUF_NOSR',
+      ]),
+    )
     expect(['AVRO', 'protobuf', 'JSON_SR', 'PROTOBUF_NOSR', 'JSON'].map(isRegistryFormat)).toEqual([
       true,
       true,

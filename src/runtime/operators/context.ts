@@ -1,4 +1,5 @@
 import type { FunctionRegistry } from '../../functions/registry.js'
+import type { SchemaRegistry } from '../../serde/schema-registry.js'
 import type { StateStore } from '../../state/state-store.js'
 
 /** What operators get from the query that runs them. */
@@ -24,6 +25,8 @@ export interface OperatorContext {
   readonly recordCacheBytes?: number
   /** ksql.timestamp.throw.on.invalid: a record whose timestamp cannot be read stops the query. */
   readonly throwOnInvalidTimestamp?: boolean
+  /** The engine's schema registry (AVRO / JSON_SR serdes). */
+  readonly schemaRegistry?: SchemaRegistry
 }
 
 export interface RecordPosition {

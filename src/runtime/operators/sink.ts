@@ -54,8 +54,15 @@ export class SinkOperator implements Operator {
     this.valueValues = new Array<Value>(this.valueIdx.length).fill(null)
     this.session = step.window === undefined ? undefined : step.window.type === 'SESSION'
     const f = step.formats
-    this.keySerde = createSerde(f.keyFormat, keyCols, keyOptions(f.keyFeatures.wrapSingle))
-    this.valueSerde = createSerde(f.valueFormat, valueCols, valueOptions(f.valueFeatures.wrapSingle))
+    const sr = {
+      topic: step.topicName,
+      ...(ctx.schemaRegistry !== undefined ? { registry: ctx.schemaRegistry } : {}),
+    }
+    this.keySerde = createSerde(f.keyFormat, keyCols, { ...keyOptions(f.keyFeatures.wrapSingle), ...sr })
+    this.valueSerde = createSerde(f.valueFormat, valueCols, {
+      ...valueOptions(f.valueFeatures.wrapSingle),
+      ...sr,
+    })
     if (step.timestampColumn !== undefined) {
       const i = columns.findIndex((c) => c.name === step.timestampColumn)
       const col = columns[i]

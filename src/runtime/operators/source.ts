@@ -34,8 +34,18 @@ export class SourceOperator {
     const { formats, schema } = step
     const body = valueBodyColumns(schema)
     this.keyCount = schema.key.length
-    this.keySerde = createSerde(formats.keyFormat, schema.key, keyOptions(formats.keyFeatures.wrapSingle))
-    this.valueSerde = createSerde(formats.valueFormat, body, valueOptions(formats.valueFeatures.wrapSingle))
+    const sr = {
+      topic: step.topicName,
+      ...(ctx.schemaRegistry !== undefined ? { registry: ctx.schemaRegistry } : {}),
+    }
+    this.keySerde = createSerde(formats.keyFormat, schema.key, {
+      ...keyOptions(formats.keyFeatures.wrapSingle),
+      ...sr,
+    })
+    this.valueSerde = createSerde(formats.valueFormat, body, {
+      ...valueOptions(formats.valueFeatures.wrapSingle),
+      ...sr,
+    })
     this.isTable = step['@type'] === 'tableSourceV1'
     this.getters = step.columns.map((c) => getterFor(c.name, c.namespace, schema.key, body, schema.value))
     if (step.timestampColumn !== undefined) {
