@@ -99,15 +99,22 @@ export class RecordError extends EddyError {
 /**
  * A failure that stops a running query (ksqlDB's StreamsException), e.g. an invalid timestamp
  * with `ksql.timestamp.throw.on.invalid`. `record` says which record caused it.
+ *
+ * One thrown while an operator processes a record (DECIMAL SUM's overflow, say) is wrapped by the
+ * query runner as Kafka Streams wraps it: "Exception caught in process. taskId=..., ...", the
+ * original as its cause. `topLevel` marks one Kafka Streams raises itself, outside processing
+ * (the timestamp extractor's), which stays as it is.
  */
 export class QueryRuntimeError extends EddyError {
   readonly code = 'QUERY_RUNTIME'
   override readonly name = 'QueryRuntimeError'
   readonly record: RecordRef | undefined
+  readonly topLevel: boolean
 
-  constructor(message: string, record?: RecordRef, options?: { cause?: unknown }) {
+  constructor(message: string, record?: RecordRef, options?: { cause?: unknown; topLevel?: boolean }) {
     super(message, options)
     this.record = record
+    this.topLevel = options?.topLevel ?? false
   }
 }
 

@@ -386,15 +386,29 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       (foreignKey ||
         !(leftBuilt === undefined ? isKeyOf(leftExpr, leftLeaves[0]) : true) ||
         !isKeyOf(rightExpr, rightLeaf))
-    // Windowed sides whose key formats differ (format or window) need a repartition too.
+    // Windowed sides whose key formats differ (format or window) need a repartition too, unless
+    // the join key format (the left's: neither side is re-keyed here) supports the schema
+    // registry: then ksqlDB forces a repartition of both sides anyway (PreJoinRepartitionNode),
+    // which a windowed stream may do when its key is unchanged, a windowed table never.
+    const forcedRepartition =
+      lw !== undefined &&
+      leftBuilt === undefined &&
+      supportsSchemaInference((leftLeaves[0] as Leaf).source.keyFormat.format)
     const windowedFormatChange =
       lw !== undefined &&
       rw !== undefined &&
       leftBuilt === undefined &&
+      !forcedRepartition &&
       !sameKeyFormat((leftLeaves[0] as Leaf).source, rightLeaf.source)
     if (windowedRekey || windowedFormatChange) {
       throw new SqlPlanError(
         'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+        on.span,
+      )
+    }
+    if (forcedRepartition && joinKind !== 'STREAM_STREAM') {
+      throw new SqlPlanError(
+        'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385. As a result, ksqlDB does not support joins on windowed sources with Schema-Registry-enabled key formats (AVRO, JSON_SR, PROTOBUF) at this time. Please repartition your sources to use a different key format before performing the join.',
         on.span,
       )
     }
@@ -505,6 +519,9 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
       left: leftPlan,
       right: rightPlan,
       ...(within !== undefined ? { within } : {}),
+      ...(forcedRepartition && lw?.sizeMs !== undefined && lw.type !== 'SESSION'
+        ? { windowSizeMs: lw.sizeMs }
+        : {}),
       // Over the left input's columns (`ALIAS_NAME`).
       ...(foreignKey ? { foreignKey: toJoined(leftExpr, 'JOIN ON', leftLeaves) } : {}),
       columns,
@@ -862,6 +879,11 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
  * ksqlDB's KeyFormat equality for two join sides: format, its properties (the delimiter) and the
  * window (type and size).
  */
+/** Key formats whose serialized keys carry a schema id (ksqlDB's SCHEMA_INFERENCE feature). */
+export function supportsSchemaInference(format: string): boolean {
+  return format === 'AVRO' || format === 'PROTOBUF' || format === 'JSON_SR'
+}
+
 export function sameKeyFormat(a: SourceDef, b: SourceDef): boolean {
   return (
     a.keyFormat.format === b.keyFormat.format &&

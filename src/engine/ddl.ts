@@ -51,8 +51,6 @@ const KNOWN_FORMATS = new Set([
   'PROTOBUF_NOSR',
   'JSON_SR',
 ])
-/** Formats that need a schema registry: accepted, not checked. */
-const UNCHECKED_FORMATS = new Set(['AVRO', 'JSON_SR'])
 /** Formats that can infer columns from a schema registry (ksqlDB's SCHEMA_INFERENCE feature). */
 const INFERENCE_FORMATS = new Set(['AVRO', 'PROTOBUF', 'JSON_SR'])
 /** Formats supporting both WRAP_SINGLES and UNWRAP_SINGLES; DELIMITED and KAFKA only unwrap; NONE neither. */
@@ -92,12 +90,26 @@ function formatSpec(name: string, delimiter: string | undefined, span?: Property
   return delimiter !== undefined ? { format, delimiter } : { format }
 }
 
+/** Formats with a schema name (ksqlDB's fullSchemaName format property). */
+const SCHEMA_NAME_FORMATS = new Set(['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR'])
+
 /** A format with the KEY_/VALUE_SCHEMA_ID and schema full name of the WITH clause. */
 function withSchemaIds(
   spec: FormatSpec,
   schemaId: number | undefined,
   fullName: string | undefined,
 ): FormatSpec {
+  if (fullName !== undefined) {
+    // Format.validateProperties: a property the format does not know, then an empty value.
+    if (!SCHEMA_NAME_FORMATS.has(spec.format)) {
+      throw new SqlPlanError(`${spec.format} does not support the following configs: [fullSchemaName]`)
+    }
+    if (fullName.trim() === '') {
+      throw new SqlPlanError(
+        `fullSchemaName cannot be empty. Format configuration: {fullSchemaName=${fullName.trim()}}`,
+      )
+    }
+  }
   return {
     ...spec,
     ...(schemaId !== undefined ? { schemaId } : {}),
@@ -179,7 +191,6 @@ function checkSerde(
   isKey: boolean,
   features: SerdeFeatures,
 ): void {
-  if (UNCHECKED_FORMATS.has(format.format)) return
   try {
     checkFormat(format, columns, {
       isKey,

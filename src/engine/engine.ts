@@ -35,6 +35,7 @@ import { PullQueryExecution } from './pull-query.js'
 import { optimize } from '../plan/optimizer/optimizer.js'
 import { toSteps } from '../plan/physical/planner.js'
 import { createSerde } from '../serde/serde.js'
+import { withImplicitCasts } from '../analyzer/implicit-casts.js'
 import { MemorySchemaRegistry, type SchemaRegistry } from '../serde/schema-registry.js'
 import { registerSourceSchemas } from '../serde/registry-formats.js'
 import { type Type, typeToString } from '../types/type.js'
@@ -661,7 +662,7 @@ export class Engine implements EngineApi {
       )
     }
     const queryId = this.nextQueryId('INSERTQUERY')
-    const planned = planPersistentQuery(stmt.query, {
+    const planned = planPersistentQuery(withImplicitCasts(stmt.query, target.schema), {
       catalog: this.catalog.clone(),
       functions: this.functions,
       sinkName: target.name,

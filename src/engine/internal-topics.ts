@@ -1,4 +1,5 @@
 import type { JoinShape } from '../analyzer/query-analyzer.js'
+import { supportsSchemaInference } from '../analyzer/join-analyzer.js'
 import type { FormatSpec, SourceDef } from '../catalog/source.js'
 
 /**
@@ -18,6 +19,8 @@ import type { FormatSpec, SourceDef } from '../catalog/source.js'
  *   repartition at the join: `Join-left-repartition` / `Join-right-repartition` (stream-stream,
  *   the side Kafka Streams calls left being the one the join is called on: the right source
  *   for a RIGHT join) or `Join-repartition` (stream-table);
+ * - a key format on the schema registry (AVRO, PROTOBUF, JSON_SR) forces every side through
+ *   the repartition below, re-keyed or not (PreJoinRepartitionNode.maybeForceInternalKeyFormat);
  * - a table side whose key format differs is re-keyed into `<Side>SourceKeyed-SelectKey-repartition`
  *   and materialised again in `<Side>SourceKeyed-Materialize-changelog`;
  * - a stream-stream join keeps both sides in window stores, `KSTREAM-JOINTHIS-<n>-store` and
@@ -45,12 +48,15 @@ export function internalTopics(
   if (join.foreignKey) return []
   const { left, right } = join
   const keyFormat = joinKeyFormat(join, defaultKeyFormat)
+  // A key format on the schema registry forces every side through a repartition: keys
+  // serialized with another schema id would not match (PreJoinRepartitionNode, ksql#6332).
+  const forced = supportsSchemaInference(keyFormat.format)
   const changes = (side: { source: SourceDef; rekey: boolean }): boolean =>
-    side.rekey || !sameFormat(side.source.keyFormat, keyFormat)
+    side.rekey || forced || !sameFormat(side.source.keyFormat, keyFormat)
   const out: InternalTopic[] = []
   const tableSource = (name: string, s: SourceDef): void => {
     out.push(reduceChangelog(name, s))
-    if (!sameFormat(s.keyFormat, keyFormat)) {
+    if (forced || !sameFormat(s.keyFormat, keyFormat)) {
       const topic = { keyFormat, valueFormat: s.valueFormat }
       out.push({
         suffix: `${name === 'KafkaTopic_Left' ? 'Left' : 'Right'}SourceKeyed-SelectKey-repartition`,

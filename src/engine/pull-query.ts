@@ -12,6 +12,9 @@ import {
   sourceRecordDecoder,
 } from '../runtime/materialization.js'
 import { compareBytes, prefixUpperBound } from '../state/key-codec.js'
+import { partitionForKey } from '../log/murmur2.js'
+import { createSerde } from '../serde/serde.js'
+import { keyOptions } from '../runtime/operators/source.js'
 import type { Row, Value } from '../types/values.js'
 import type { PushRow } from './results.js'
 
@@ -67,10 +70,11 @@ export class PullQueryExecution {
     if (limit === 0) return
     let emitted = 0
     if (!this.sorts) {
-      for await (const input of this.inputRows()) {
+      const partitions = await this.scanPartitions()
+      const outputs =
+        partitions === undefined ? this.outputs(this.inputRows()) : this.partitionOrdered(partitions)
+      for await (const out of outputs) {
         if (this.cancelled) return
-        const out = this.output(input)
-        if (out === undefined) continue
         yield { values: out }
         if (limit !== undefined && ++emitted >= limit) return
       }
@@ -107,10 +111,72 @@ export class PullQueryExecution {
     }
   }
 
+  /** The output rows of these input rows (WHERE, projection). */
+  private async *outputs(inputs: AsyncIterable<Row>): AsyncGenerator<Row> {
+    for await (const input of inputs) {
+      if (this.cancelled) return
+      const out = this.output(input)
+      if (out !== undefined) yield out
+    }
+  }
+
   /** The projected row, or undefined when WHERE rejects the input row (or fails on it). */
   private output(input: Row): Row | undefined {
     if (this.where !== undefined && this.safe(this.where, input) !== true) return undefined
     return this.project.map((ev) => this.safe(ev, input))
+  }
+
+  /**
+   * The partition count when a table scan (or key range) without ORDER BY reads rows in ksqlDB's
+   * order: ksqlDB reads each partition's state store in turn (partitions ascending), each in the
+   * order of its serialized keys, so which rows a LIMIT keeps depends on it. Undefined: the store's
+   * own key order (a stream, key lookups, ORDER BY, or a table with one partition).
+   */
+  private async scanPartitions(): Promise<number | undefined> {
+    const { plan } = this
+    if (plan.sourceKind !== 'TABLE' || plan.orderBy !== undefined || plan.access.kind === 'lookup')
+      return undefined
+    if (plan.source.schema.key.length === 0) return undefined
+    if (!(await this.deps.backend.topicExists(plan.source.topic))) return undefined
+    const n = (await this.deps.backend.describeTopic(plan.source.topic)).partitions.length
+    return n > 1 ? n : undefined
+  }
+
+  /**
+   * The table's rows in ksqlDB's scan order over `partitions` partitions: by the partition Kafka's
+   * default partitioner gives the serialized (unwindowed) key, then by the serialized key's bytes
+   * (RocksDB's order), then window start. Yields output rows (WHERE and projection applied).
+   */
+  private async *partitionOrdered(partitions: number): AsyncGenerator<Row> {
+    const { source } = this.plan
+    const keySerde = createSerde(source.keyFormat, source.schema.key, {
+      ...keyOptions(source.keyFeatures.wrapSingle),
+      topic: source.topic,
+      ...(this.deps.schemaRegistry !== undefined ? { registry: this.deps.schemaRegistry } : {}),
+    })
+    const empty = new Uint8Array(0)
+    const serialized = (key: readonly Value[]): Uint8Array => {
+      try {
+        return keySerde.serialize(key) ?? empty
+      } catch {
+        return empty
+      }
+    }
+    const collected: { row: Row; partition: number; bytes: Uint8Array; start: number }[] = []
+    for await (const { row, entry } of this.tableEntries()) {
+      if (this.cancelled) return
+      const out = this.output(row)
+      if (out === undefined) continue
+      const bytes = serialized(entry.key)
+      collected.push({
+        row: out,
+        partition: bytes.length === 0 ? 0 : partitionForKey(bytes, partitions),
+        bytes,
+        start: entry.window?.start ?? 0,
+      })
+    }
+    collected.sort((a, b) => a.partition - b.partition || compareBytes(a.bytes, b.bytes) || a.start - b.start)
+    for (const c of collected) yield c.row
   }
 
   private inputRows(): AsyncIterable<Row> {
@@ -140,6 +206,11 @@ export class PullQueryExecution {
   }
 
   private async *tableRows(): AsyncGenerator<Row> {
+    for await (const { row } of this.tableEntries()) yield row
+  }
+
+  /** The table's rows (as pull query input rows) with the materialized entries they come from. */
+  private async *tableEntries(): AsyncGenerator<{ readonly row: Row; readonly entry: MaterializedRow }> {
     const { source, access, keyOrdered } = this.plan
     const m = this.deps.materialization(source)
     const reverse = keyOrdered?.reverse === true
@@ -165,7 +236,7 @@ export class PullQueryExecution {
           const ordered = reverse ? [...rows].reverse() : rows
           for (const r of ordered) {
             if (this.cancelled) return
-            yield toRow(r)
+            yield { row: toRow(r), entry: r }
           }
         }
         return
@@ -193,14 +264,14 @@ export class PullQueryExecution {
           reverse,
         })) {
           if (this.cancelled) return
-          yield toRow(r)
+          yield { row: toRow(r), entry: r }
         }
         return
       }
       case 'scan':
         for await (const r of m.scan({ reverse })) {
           if (this.cancelled) return
-          yield toRow(r)
+          yield { row: toRow(r), entry: r }
         }
     }
   }

@@ -157,7 +157,7 @@ export function readTopic(v: JsonValue, path: string): TopicNode {
     valueSchemaReferences: present(o.valueSchemaReferences)
       ? list(o, 'valueSchemaReferences', path, readSchemaReference)
       : undefined,
-    partitions: optInt(o, 'partitions', path) ?? 1,
+    ...optional('partitions', optInt(o, 'partitions', path)),
     replicas: optInt(o, 'replicas', path) ?? 1,
     keySerdeFeatures: optStrings(o, 'keySerdeFeatures', path),
     valueSerdeFeatures: optStrings(o, 'valueSerdeFeatures', path),
@@ -326,4 +326,9 @@ export function readCase(v: JsonValue, kind: TestFileKind, path: string): CaseNo
             max: optStr(versions, 'max', `${path}.versions`),
           }),
   })
+}
+
+/** `{ [key]: value }`, or nothing when the value is absent (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }

@@ -13,6 +13,7 @@ import {
   fieldSqlType,
   parseProtoSchema,
   protoMessageAt,
+  type ProtoImports,
   readMessageIndexes,
   writeMessageIndexes,
 } from '../serde/protobuf-parse.js'
@@ -194,8 +195,9 @@ export function encodeProtobufRegistrySpec(
   schema: string,
   id: number,
   fullName?: string,
+  imports?: ProtoImports,
 ): Uint8Array {
-  const parsed = parseProtoSchema(schema, fullName)
+  const parsed = parseProtoSchema(schema, fullName, imports)
   const body = encodeProtobuf(
     { kind: 'message', message: parsed.message },
     messageSpecToValues(value, parsed.message),
@@ -208,9 +210,13 @@ export function encodeProtobufRegistrySpec(
 }
 
 /** Decodes a record's body (after the schema id) with the registered schema it names. */
-export function decodeProtobufRegistrySpec(body: Uint8Array, schema: string): JsonValue {
+export function decodeProtobufRegistrySpec(
+  body: Uint8Array,
+  schema: string,
+  imports?: ProtoImports,
+): JsonValue {
   const { indexes, offset } = readMessageIndexes(body)
-  const message = protoMessageAt(schema, indexes)
+  const message = protoMessageAt(schema, indexes, imports)
   const values = decodeProtobuf({ kind: 'message', message }, body.subarray(offset))
   const out: Record<string, JsonValue> = {}
   message.fields.forEach((f, i) => {

@@ -22,6 +22,7 @@ import {
   type SchemaRegistry,
   type SchemaText,
   type SchemaType,
+  resolveReferences,
   subjectName,
   writeWirePrefix,
 } from '../serde/schema-registry.js'
@@ -31,7 +32,7 @@ import { Decimal } from '../types/decimal.js'
 import { javaHashMapOrder } from '../types/java-hash-order.js'
 import type { Column } from '../types/schema.js'
 import { resolveType } from '../types/type.js'
-import type { TestVariant, TopicNode } from './types.js'
+import type { SchemaReference as SchemaReferenceNode, TestVariant, TopicNode } from './types.js'
 import { JsonDecimal, type JsonObject, type JsonValue, parseJsonc } from './jsonc.js'
 import { decodeProtobufRegistrySpec, encodeProtobufRegistrySpec } from './protobuf-codec.js'
 import { jsonValueText } from './record-codec.js'
@@ -193,7 +194,13 @@ export function encodeRegistrySpec(
     return writeWirePrefix(latest.id, encodeAvro(schema, specToAvro(value, schema)))
   }
   if (format.format.toUpperCase() === 'PROTOBUF') {
-    return encodeProtobufRegistrySpec(value, latest.schema, latest.id, format.schemaFullName)
+    return encodeProtobufRegistrySpec(
+      value,
+      latest.schema,
+      latest.id,
+      format.schemaFullName,
+      resolveReferences(registry, latest),
+    )
   }
   return writeWirePrefix(latest.id, encodeUtf8(jsonValueText(value)))
 }
@@ -209,7 +216,7 @@ export function decodeRegistrySpec(
   if (format.format.toUpperCase() === 'PROTOBUF') {
     const s = registry.byId(id)
     if (s === undefined) throw new SerdeError(`Schema not found; error code: 40403 (id ${id})`)
-    return decodeProtobufRegistrySpec(body, s.schema)
+    return decodeProtobufRegistrySpec(body, s.schema, resolveReferences(registry, s))
   }
   if (format.format.toUpperCase() === 'AVRO') {
     const s = registry.byId(id)
@@ -243,10 +250,13 @@ function literalText(v: Literal | undefined): string | undefined {
 }
 
 /**
- * The value schema ksqlDB's test builder derives from a CREATE STREAM/TABLE with value columns
- * in a registry format (TestCaseBuilderUtil.createTopicFromStatement).
+ * The key and value schemas ksqlDB's test builder derives from a CREATE STREAM/TABLE with columns
+ * in a registry format (TestCaseBuilderUtil.createTopicFromCreateSource): the key columns in the
+ * key format (a single one unwrapped), the value columns in the value format.
  */
-function statementTopic(sql: string): { readonly name: string; readonly value?: SchemaText } | undefined {
+function statementTopic(
+  sql: string,
+): { readonly name: string; readonly key?: SchemaText; readonly value?: SchemaText } | undefined {
   let parsed: ReturnType<typeof parseStatements>
   try {
     parsed = parseStatements(sql)
@@ -259,23 +269,33 @@ function statementTopic(sql: string): { readonly name: string; readonly value?: 
     literalText(stmt.properties.find((p) => p.name.toUpperCase() === n)?.value)
   const name = prop('KAFKA_TOPIC')
   if (name === undefined) return undefined
-  const format = (prop('VALUE_FORMAT') ?? prop('FORMAT'))?.toUpperCase()
-  if (format === undefined || !REGISTRY_SERDE_FORMATS.includes(format)) return { name }
-  try {
-    const columns: Column[] = (stmt.elements ?? [])
-      .filter((e) => e.constraint === undefined)
-      .map((e) => ({ name: e.name, type: resolveType(e.type), namespace: 'VALUE' as const }))
-    if (columns.length === 0) return { name }
-    const nullable = prop('VALUE_PROTOBUF_NULLABLE_REPRESENTATION')?.toUpperCase()
-    const spec: FormatSpec =
-      nullable === 'OPTIONAL' || nullable === 'WRAPPER'
-        ? { format, nullableRepresentation: nullable }
-        : { format }
-    const value = schemaFor(spec, columns, { isKey: false })
-    return value !== undefined ? { name, value } : { name }
-  } catch {
-    return { name }
+  const elements = stmt.elements ?? []
+  const side = (isKey: boolean): SchemaText | undefined => {
+    const prefix = isKey ? 'KEY' : 'VALUE'
+    const format = (prop(`${prefix}_FORMAT`) ?? prop('FORMAT'))?.toUpperCase()
+    if (format === undefined || !REGISTRY_SERDE_FORMATS.includes(format)) return undefined
+    try {
+      const columns: Column[] = elements
+        .filter((e) =>
+          isKey
+            ? e.constraint?.kind === 'Key' || e.constraint?.kind === 'PrimaryKey'
+            : e.constraint === undefined,
+        )
+        .map((e) => ({ name: e.name, type: resolveType(e.type), namespace: prefix }))
+      if (columns.length === 0) return undefined
+      const nullable = prop(`${prefix}_PROTOBUF_NULLABLE_REPRESENTATION`)?.toUpperCase()
+      const spec: FormatSpec =
+        nullable === 'OPTIONAL' || nullable === 'WRAPPER'
+          ? { format, nullableRepresentation: nullable }
+          : { format }
+      return schemaFor(spec, columns, { isKey })
+    } catch {
+      return undefined
+    }
   }
+  const key = side(true)
+  const value = side(false)
+  return { name, ...(key !== undefined ? { key } : {}), ...(value !== undefined ? { value } : {}) }
 }
 
 /**
@@ -285,6 +305,7 @@ function statementTopic(sql: string): { readonly name: string; readonly value?: 
  */
 export function registryFor(variant: TestVariant): MemorySchemaRegistry {
   const topics = new Map<string, TopicSchemas>()
+  const referenced = new Map<string, SchemaReferenceNode>()
   for (const t of variant.case.topics) {
     if (topics.has(t.name)) continue
     const entry: TopicSchemas = {}
@@ -295,8 +316,17 @@ export function registryFor(variant: TestVariant): MemorySchemaRegistry {
       const id = isKey ? t.keySchemaId : t.valueSchemaId
       // PROTOBUF schemas are proto text in a JSON string; the others JSON.
       const text = type === 'PROTOBUF' && typeof schema === 'string' ? schema : jsonValueText(schema)
+      const refs = (isKey ? t.keySchemaReferences : t.valueSchemaReferences) ?? []
+      for (const r of refs) if (!referenced.has(r.name)) referenced.set(r.name, r)
       const side = {
-        schema: { schemaType: type, schema: text },
+        schema: {
+          schemaType: type,
+          schema: text,
+          // a reference's subject is its name (SchemaReferencesNode), version 1
+          ...(refs.length > 0
+            ? { references: refs.map((r) => ({ name: r.name, subject: r.name, version: 1 })) }
+            : {}),
+        },
         ...(id !== undefined ? { id } : {}),
       }
       if (isKey) entry.key = side
@@ -304,10 +334,14 @@ export function registryFor(variant: TestVariant): MemorySchemaRegistry {
     }
     topics.set(t.name, entry)
   }
+  // A statement's schemas fill in what the topic node (if any) does not give.
   for (const sql of variant.statements) {
     const t = statementTopic(sql)
-    if (t !== undefined && !topics.has(t.name))
-      topics.set(t.name, t.value !== undefined ? { value: { schema: t.value } } : {})
+    if (t === undefined) continue
+    const entry: TopicSchemas = topics.get(t.name) ?? {}
+    if (entry.key === undefined && t.key !== undefined) entry.key = { schema: t.key }
+    if (entry.value === undefined && t.value !== undefined) entry.value = { schema: t.value }
+    topics.set(t.name, entry)
   }
   const registry = new MemorySchemaRegistry()
   const names = [...topics.keys()]
@@ -317,6 +351,19 @@ export function registryFor(variant: TestVariant): MemorySchemaRegistry {
     if (entry.key !== undefined) registry.register(subjectName(name, true), entry.key.schema, entry.key.id)
     if (entry.value !== undefined)
       registry.register(subjectName(name, false), entry.value.schema, entry.value.id)
+  }
+  // The referenced schemas come with the topics' schemas in ksqlDB's test executor (resolved
+  // dependencies) and take no id before them: registered last, each under its name.
+  for (const r of referenced.values()) {
+    const format = r.format.trim().toUpperCase()
+    const schemaType: SchemaType = format.startsWith('PROTOBUF')
+      ? 'PROTOBUF'
+      : format === 'JSON_SR' || format === 'JSON'
+        ? 'JSON'
+        : 'AVRO'
+    const text =
+      typeof r.schema === 'string' && schemaType === 'PROTOBUF' ? r.schema : jsonValueText(r.schema)
+    registry.register(r.name, { schemaType, schema: text })
   }
   return registry
 }

@@ -178,7 +178,9 @@ export interface TopicToCreate {
  * The topic of a CREATE STREAM/TABLE (not AS SELECT) statement, as ksqlDB's test builder reads it:
  * KAFKA_TOPIC, with PARTITIONS and REPLICAS when given (else 4 and 1).
  */
-function createdTopic(stmt: Statement): ({ readonly name: string } & TopicToCreate) | undefined {
+function createdTopic(
+  stmt: Statement,
+): ({ readonly name: string; readonly statedPartitions?: number } & TopicToCreate) | undefined {
   if (stmt.kind !== 'CreateStream' && stmt.kind !== 'CreateTable') return undefined
   const prop = (name: string): Literal | undefined =>
     stmt.properties.find((x) => x.name.toUpperCase() === name)?.value
@@ -187,9 +189,11 @@ function createdTopic(stmt: Statement): ({ readonly name: string } & TopicToCrea
   if (name === undefined) return undefined
   const partitions = prop('PARTITIONS')
   const replicas = prop('REPLICAS')
+  const stated = partitions === undefined ? undefined : literalInt(partitions)
   return {
     name,
-    partitions: (partitions === undefined ? undefined : literalInt(partitions)) ?? INFERRED_TOPIC_PARTITIONS,
+    ...(stated !== undefined ? { statedPartitions: stated } : {}),
+    partitions: stated ?? INFERRED_TOPIC_PARTITIONS,
     replicas: (replicas === undefined ? undefined : literalInt(replicas)) ?? 1,
   }
 }
@@ -201,8 +205,20 @@ function createdTopic(stmt: Statement): ({ readonly name: string } & TopicToCrea
  */
 export function topicsToCreate(variant: TestVariant): Map<string, TopicToCreate> {
   const topics = new Map<string, TopicToCreate>()
+  // Statement topics with PARTITIONS: what a topic node without partitions takes.
+  const stated = new Map<string, number>()
+  for (const text of variant.statements) {
+    try {
+      for (const p of parseStatements(text)) {
+        const topic = createdTopic(p.statement)
+        if (topic?.statedPartitions !== undefined && !stated.has(topic.name))
+          stated.set(topic.name, topic.statedPartitions)
+      }
+    } catch {}
+  }
   for (const t of variant.case.topics) {
-    if (!topics.has(t.name)) topics.set(t.name, { partitions: t.partitions, replicas: t.replicas })
+    if (!topics.has(t.name))
+      topics.set(t.name, { partitions: t.partitions ?? stated.get(t.name) ?? 1, replicas: t.replicas })
   }
   for (const text of variant.statements) {
     let parsed: ReturnType<typeof parseStatements>

@@ -54,8 +54,11 @@ export interface TopicNode {
   readonly valueSchemaId?: number
   readonly keySchemaReferences?: readonly SchemaReference[]
   readonly valueSchemaReferences?: readonly SchemaReference[]
-  /** Default 1. */
-  readonly partitions: number
+  /**
+   * Absent when not given: the PARTITIONS of a CREATE statement over the topic then, else 1
+   * (ksqlDB's test builder merges a statement's topic into the node's).
+   */
+  readonly partitions?: number
   /** Default 1. */
   readonly replicas: number
   readonly keySerdeFeatures?: readonly string[]

@@ -225,6 +225,7 @@ function buildChain(
                 step.within?.graceMs,
                 downstream,
                 ctx.state,
+                step.windowSizeMs,
               )
             : step['@type'] === 'streamTableJoinV1'
               ? new StreamTableJoinOperator(step.joinType, lw, rw, downstream, ctx.state)

@@ -6,6 +6,7 @@ import type {
   TopicPartitionOffset,
 } from '../log/topic-backend.js'
 import type { QueryPlan, Step } from '../plan/physical/steps.js'
+import { QueryRuntimeError } from '../errors.js'
 import { LevelStateStore, type StateSnapshot } from '../state/level-store.js'
 import { buildPersistent } from './build.js'
 import type { Materialization } from './materialization.js'
@@ -444,10 +445,16 @@ export class PersistentQuery {
   ): Promise<number> {
     if (this.commitError !== undefined) throw this.commitError
     const sources = this.pipeline.sources
-    if (sources.length === 1) {
-      const src = this.pipeline.source
-      for (let i = 0; i < records.length; i++) src.onRecord(records[i]!)
-    } else for (let i = 0; i < records.length; i++) this.feed(records[i]!)
+    let i = 0
+    try {
+      if (sources.length === 1) {
+        const src = this.pipeline.source
+        for (; i < records.length; i++) src.onRecord(records[i]!)
+      } else for (; i < records.length; i++) this.feed(records[i]!)
+    } catch (e) {
+      await this.failInProcess()
+      throw e instanceof QueryRuntimeError && !e.topLevel ? caughtInProcess(e, records[i]) : e
+    }
     const epoch = ++this.epoch
     for (const s of sources) s.operator.onControl({ kind: 'Barrier', epoch })
     const due = this.durable !== undefined && Date.now() - this.lastCommit >= this.commitIntervalMs
@@ -472,6 +479,21 @@ export class PersistentQuery {
     this.window.push(writes)
     if (this.window.length > WRITES_AHEAD) await this.window.shift()
     return records.length
+  }
+
+  /**
+   * A record's processing failed: what the records before it produced has been sent (Kafka
+   * Streams' producer has it), so it is written before the query stops.
+   */
+  private async failInProcess(): Promise<void> {
+    const output = this.takeOutput()
+    const prev = this.writes
+    const writes = (async () => {
+      if (prev !== undefined) await prev
+      if (output !== undefined) await this.backend.produce(this.sinkTopic, output)
+    })()
+    this.writes = writes
+    await writes.catch(() => {})
   }
 
   /** The sink's records so far (undefined when none). */
@@ -596,4 +618,21 @@ function isStateful(step: Step): boolean {
   if (step['@type'] === 'streamAggregateV1' || step['@type'] === 'tableAggregateV1') return true
   if ('left' in step) return true
   return 'source' in step ? isStateful(step.source) : false
+}
+
+/**
+ * Kafka Streams' StreamTask.process wraps what a processor throws in a StreamsException:
+ * "Exception caught in process. taskId=..., processor=..., topic=..., partition=..., offset=...,
+ * stacktrace=...", the original as its cause.
+ */
+export function caughtInProcess(e: QueryRuntimeError, record: InRecord | undefined): QueryRuntimeError {
+  const where =
+    record === undefined
+      ? ''
+      : ` taskId=0_${record.partition}, processor=KSTREAM-SOURCE-0000000000, topic=${record.topic}, partition=${record.partition}, offset=${record.offset},`
+  return new QueryRuntimeError(
+    `Exception caught in process.${where} stacktrace=${e.name}: ${e.message}`,
+    record ?? e.record,
+    { cause: e, topLevel: true },
+  )
 }

@@ -208,9 +208,18 @@ export function createJsonSrSerde(columns: readonly Column[], options: RegistryS
       })
     return id
   }
+  // Written with a given schema (KEY_/VALUE_SCHEMA_ID): its properties the columns do not have
+  // are written null, as the JSON_SR serializer converts the row to that schema.
+  let extra: Uint8Array | undefined
+  if (options.schemaId !== undefined && !unwrapped) {
+    const names = extraProperties(options.registry.byId(options.schemaId)?.schema, columns)
+    if (names.length > 0)
+      extra = new TextEncoder().encode(names.map((n) => `${JSON.stringify(n)}:null`).join(','))
+  }
   return {
     serialize(values) {
-      const body = json.serialize(values)
+      let body = json.serialize(values)
+      if (body !== null && extra !== undefined) body = appendProperties(body, extra)
       return body === null ? null : writeWirePrefix(schemaId(), body)
     },
     deserialize(bytes) {
@@ -226,4 +235,36 @@ export function createJsonSrSerde(columns: readonly Column[], options: RegistryS
       return json.deserialize(body)
     },
   }
+}
+
+/** The top-level properties of a JSON schema (an object) that no column is named. */
+function extraProperties(schemaText: string | undefined, columns: readonly Column[]): string[] {
+  if (schemaText === undefined) return []
+  let schema: unknown
+  try {
+    schema = JSON.parse(schemaText)
+  } catch {
+    return []
+  }
+  const props = (schema as { properties?: unknown } | null)?.properties
+  if (typeof props !== 'object' || props === null) return []
+  const have = new Set(columns.map((c) => c.name))
+  return Object.keys(props).filter((n) => !have.has(n))
+}
+
+/** `{...}` with `extra` (`"a":null,...`) added before its closing brace. */
+function appendProperties(body: Uint8Array, extra: Uint8Array): Uint8Array {
+  let end = body.length - 1
+  while (end > 0 && body[end] !== 0x7d) end--
+  if (body[end] !== 0x7d) return body
+  let last = end - 1
+  while (last >= 0 && (body[last] === 0x20 || body[last] === 0x0a)) last--
+  const empty = body[last] === 0x7b
+  const out = new Uint8Array(end + (empty ? 0 : 1) + extra.length + (body.length - end))
+  out.set(body.subarray(0, end), 0)
+  let at = end
+  if (!empty) out[at++] = 0x2c
+  out.set(extra, at)
+  out.set(body.subarray(end), at + extra.length)
+  return out
 }

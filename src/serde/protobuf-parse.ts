@@ -209,24 +209,48 @@ function parseBody(p: Parser, m: RawMessage): void {
 interface ProtoFile {
   readonly pkg: string
   readonly messages: RawMessage[]
+  /** The file's own types and those of the files it imports (by full name). */
   readonly types: Map<string, RawMessage | RawEnum>
 }
 
-function parseFile(text: string): ProtoFile {
+/**
+ * The files a schema imports, by import path (a registered schema's resolved references, see
+ * resolveReferences in schema-registry.ts). Imports not given (google/protobuf/*.proto, the
+ * confluent types) are the well-known types Eddy reads by name.
+ */
+export type ProtoImports = ReadonlyMap<string, string>
+
+function unquote(t: string): string {
+  return /^["']/.test(t) ? t.slice(1, -1) : t
+}
+
+function parseFile(text: string, imports?: ProtoImports, seen: Set<string> = new Set()): ProtoFile {
   const p = new Parser(tokenize(text))
   let pkg = ''
   const file: RawMessage = { kind: 'message', name: '', fullName: '', fields: [], messages: [], enums: [] }
+  const imported: ProtoFile[] = []
   while (p.peek() !== undefined) {
     const t = p.next()
     if (t === 'package') {
       pkg = p.next()
       p.expect(';')
+    } else if (t === 'import') {
+      let path = p.next()
+      if (path === 'public' || path === 'weak') path = p.next()
+      p.expect(';')
+      const name = unquote(path)
+      const dep = imports?.get(name)
+      if (dep !== undefined && !seen.has(name)) {
+        seen.add(name)
+        imported.push(parseFile(dep, imports, seen))
+      }
     } else if (t === 'message') file.messages.push(parseMessage(p, pkg))
     else if (t === 'enum') file.enums.push(parseEnum(p, pkg))
     else if (t === ';') continue
     else p.skipStatement()
   }
   const types = new Map<string, RawMessage | RawEnum>()
+  for (const dep of imported) for (const [k, v] of dep.types) types.set(k, v)
   const index = (m: RawMessage): void => {
     types.set(m.fullName, m)
     for (const e of m.enums) types.set(e.fullName, e)
@@ -399,8 +423,8 @@ export interface ParsedProtoSchema {
 }
 
 /** Parses a registered schema; `fullName` picks the message (KEY_/VALUE_SCHEMA_FULL_NAME). */
-export function parseProtoSchema(text: string, fullName?: string): ParsedProtoSchema {
-  const file = parseFile(text)
+export function parseProtoSchema(text: string, fullName?: string, imports?: ProtoImports): ParsedProtoSchema {
+  const file = parseFile(text, imports)
   if (file.messages.length === 0) throw new ProtoSchemaError('The protobuf schema has no message')
   let raw = file.messages[0]!
   let indexes: number[] = [0]
@@ -422,8 +446,12 @@ export function parseProtoSchema(text: string, fullName?: string): ParsedProtoSc
 }
 
 /** The message Confluent's message indexes name in a registered schema. */
-export function protoMessageAt(text: string, indexes: readonly number[]): ProtoMessage {
-  const file = parseFile(text)
+export function protoMessageAt(
+  text: string,
+  indexes: readonly number[],
+  imports?: ProtoImports,
+): ProtoMessage {
+  const file = parseFile(text, imports)
   let list = file.messages
   let raw: RawMessage | undefined
   for (const i of indexes) {
@@ -453,8 +481,14 @@ function upperFields(t: Type): Type {
 }
 
 /** The columns of a registered schema's message (schema inference); names upper-cased when `upper`. */
-export function protoColumns(text: string, isKey: boolean, upper: boolean, fullName?: string): Column[] {
-  const { message } = parseProtoSchema(text, fullName)
+export function protoColumns(
+  text: string,
+  isKey: boolean,
+  upper: boolean,
+  fullName?: string,
+  imports?: ProtoImports,
+): Column[] {
+  const { message } = parseProtoSchema(text, fullName, imports)
   const namespace: Namespace = isKey ? 'KEY' : 'VALUE'
   return message.fields.map((f) => ({
     name: upper ? f.name.toUpperCase() : f.name,

@@ -26,7 +26,13 @@ import {
   protoRoot,
   protoSchemaText,
 } from './protobuf-schema.js'
-import { readWirePrefix, type SchemaRegistry, subjectName, writeWirePrefix } from './schema-registry.js'
+import {
+  readWirePrefix,
+  resolveReferences,
+  type SchemaRegistry,
+  subjectName,
+  writeWirePrefix,
+} from './schema-registry.js'
 
 export interface ProtobufSrOptions extends SerdeOptions {
   readonly registry: SchemaRegistry
@@ -135,7 +141,7 @@ export function createProtobufSrSerde(columns: readonly Column[], options: Proto
       const id = options.schemaId
       const s = registry.byId(id)
       if (s === undefined) throw new SerdeError(`Schema not found; error code: 40403 (id ${id})`)
-      const parsed = parseProtoSchema(s.schema, options.schemaFullName)
+      const parsed = parseProtoSchema(s.schema, options.schemaFullName, resolveReferences(registry, s))
       const positions = parsed.message.fields.map((f) => {
         const i = columns.findIndex((c) => c.name === f.name)
         return i >= 0 ? i : columns.findIndex((c) => c.name.toUpperCase() === f.name.toUpperCase())
@@ -176,7 +182,7 @@ export function createProtobufSrSerde(columns: readonly Column[], options: Proto
     if (s.schema.trim() === derivedText.trim() && indexes.length === 1 && indexes[0] === 0) {
       read = (body) => decodeProtobuf(derived, body)
     } else {
-      const message = protoMessageAt(s.schema, indexes)
+      const message = protoMessageAt(s.schema, indexes, resolveReferences(registry, s))
       const root = { kind: 'message', message } as const
       const positions =
         columns.length === 1 && message.fields.length === 1 && unwrapped

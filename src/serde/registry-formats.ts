@@ -11,7 +11,7 @@ import { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
 import { createJsonSrSerde, jsonSchemaColumns, ksqlJsonSchema } from './json-sr.js'
 import { protoColumns } from './protobuf-parse.js'
 import { createProtobufSrSerde, ksqlProtobufSchema } from './protobuf-sr.js'
-import { type SchemaRegistry, type SchemaType, subjectName } from './schema-registry.js'
+import { resolveReferences, type SchemaRegistry, type SchemaType, subjectName } from './schema-registry.js'
 
 /** Registry formats with a serde in Eddy. */
 export const REGISTRY_SERDE_FORMATS: readonly string[] = ['AVRO', 'JSON_SR', 'PROTOBUF']
@@ -170,7 +170,7 @@ export function inferColumns(
         ? avroColumns(found.schema, isKey, upper)
         : found.schemaType === 'JSON'
           ? jsonSchemaColumns(found.schema, isKey, upper)
-          : protoColumns(found.schema, isKey, upper, fullName)
+          : protoColumns(found.schema, isKey, upper, fullName, resolveReferences(registry, found))
   } catch (e) {
     throw new SchemaInferenceError(
       `Unable to verify if the ${isKey ? 'key' : 'value'} schema for topic ${topic} is compatible with ksqlDB.\nReason: ${e instanceof Error ? e.message : String(e)}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known.\nIf not, please log a new issue, including this full error message.\nSchema:${found.schema}`,

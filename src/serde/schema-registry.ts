@@ -13,10 +13,23 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 /** The schema types of Confluent Schema Registry (AVRO is its default). */
 export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF'
 
+/**
+ * A schema's reference to another registered schema (Confluent's SchemaReference): `name` is how
+ * the schema refers to it (PROTOBUF: the import path, e.g. `event.proto`), `subject` and `version`
+ * where it is registered (version -1: the subject's latest).
+ */
+export interface SchemaReference {
+  readonly name: string
+  readonly subject: string
+  readonly version: number
+}
+
 export interface SchemaText {
   readonly schemaType: SchemaType
   /** The schema as registered (Avro / JSON Schema: JSON text; PROTOBUF: proto text). */
   readonly schema: string
+  /** The schemas it refers to (PROTOBUF imports); none when absent. */
+  readonly references?: readonly SchemaReference[]
 }
 
 export interface SubjectVersion extends SchemaText {
@@ -47,18 +60,56 @@ export function subjectName(topic: string, isKey: boolean): string {
   return `${topic}${isKey ? '-key' : '-value'}`
 }
 
+/**
+ * The schemas a schema's references name, transitively (Confluent's resolved dependencies): the
+ * reference name (a PROTOBUF import) to the referenced schema's text. Throws when a reference's
+ * subject or version is not registered.
+ */
+export function resolveReferences(registry: SchemaRegistry, schema: SchemaText): ReadonlyMap<string, string> {
+  const out = new Map<string, string>()
+  const visit = (refs: readonly SchemaReference[] | undefined): void => {
+    for (const r of refs ?? []) {
+      if (out.has(r.name)) continue
+      const versions = registry.versions(r.subject)
+      if (versions.length === 0) throw new Error(`Subject '${r.subject}' not found.`)
+      const found =
+        r.version === -1 ? versions[versions.length - 1] : versions.find((v) => v.version === r.version)
+      if (found === undefined) throw new Error(`Version ${r.version} not found.`)
+      out.set(r.name, found.schema)
+      visit(found.references)
+    }
+  }
+  visit(schema.references)
+  return out
+}
+
 /** The registry's canonical text of a JSON schema (Avro / JSON Schema): key order kept, no spaces. */
 function canonical(s: SchemaText): string {
-  if (s.schemaType === 'PROTOBUF') return s.schema.trim()
+  const refs =
+    s.references === undefined || s.references.length === 0 ? '' : `\u0000${JSON.stringify(s.references)}`
+  if (s.schemaType === 'PROTOBUF') return s.schema.trim() + refs
   try {
-    return JSON.stringify(JSON.parse(s.schema))
+    return JSON.stringify(JSON.parse(s.schema)) + refs
   } catch {
-    return s.schema.trim()
+    return s.schema.trim() + refs
+  }
+}
+
+function stored(s: SchemaText): SchemaText {
+  return {
+    schemaType: s.schemaType,
+    schema: s.schema,
+    ...(s.references !== undefined && s.references.length > 0 ? { references: s.references } : {}),
   }
 }
 
 interface FileData {
-  readonly schemas: { id: number; schemaType: SchemaType; schema: string }[]
+  readonly schemas: {
+    id: number
+    schemaType: SchemaType
+    schema: string
+    references?: readonly SchemaReference[]
+  }[]
   readonly subjects: { subject: string; ids: number[] }[]
 }
 
@@ -73,7 +124,7 @@ export class MemorySchemaRegistry implements SchemaRegistry {
     if (file !== undefined && existsSync(file)) {
       const data = JSON.parse(readFileSync(file, 'utf8')) as FileData
       for (const s of data.schemas) {
-        this.#byId.set(s.id, { schemaType: s.schemaType, schema: s.schema })
+        this.#byId.set(s.id, stored(s))
         this.#nextId = Math.max(this.#nextId, s.id + 1)
       }
       for (const s of data.subjects) this.#subjects.set(s.subject, [...s.ids])
@@ -101,7 +152,7 @@ export class MemorySchemaRegistry implements SchemaRegistry {
       while (this.#byId.has(this.#nextId)) this.#nextId++
       chosen = this.#nextId++
     }
-    this.#byId.set(chosen, { schemaType: schema.schemaType, schema: schema.schema })
+    this.#byId.set(chosen, stored(schema))
     if (!ids.includes(chosen)) ids.push(chosen)
     this.#subjects.set(subject, ids)
     this.#save()
@@ -138,7 +189,7 @@ export class MemorySchemaRegistry implements SchemaRegistry {
   #save(): void {
     if (this.file === undefined) return
     const data: FileData = {
-      schemas: [...this.#byId].map(([id, s]) => ({ id, schemaType: s.schemaType, schema: s.schema })),
+      schemas: [...this.#byId].map(([id, s]) => ({ id, ...s })),
       subjects: [...this.#subjects].map(([subject, ids]) => ({ subject, ids })),
     }
     const tmp = `${this.file}.tmp`

@@ -6,7 +6,7 @@
  */
 import type { FormatSpec } from '../catalog/source.js'
 import type { Column } from '../types/schema.js'
-import { typeToString } from '../types/type.js'
+import { type Type, typeToString } from '../types/type.js'
 import { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
 import { createDelimitedSerde, parseDelimiter } from './delimited.js'
 import { createJsonSerde } from './json.js'
@@ -55,7 +55,12 @@ function featuresText(wrapSingle: boolean | undefined): string {
 }
 
 /** Why `format` cannot hold these columns (ksqlDB's reason text), or undefined when it can. */
-function unsupportedReason(name: string, columns: readonly Column[], isKey: boolean): string | undefined {
+function unsupportedReason(
+  name: string,
+  columns: readonly Column[],
+  isKey: boolean,
+  wrapSingle?: boolean,
+): string | undefined {
   switch (name) {
     case 'NONE':
       return columns.length === 0
@@ -79,6 +84,12 @@ function unsupportedReason(name: string, columns: readonly Column[], isKey: bool
       } catch (e) {
         return (e as Error).message
       }
+    case 'AVRO':
+      return avroReason(columns, columns.length > 1 || (isKey ? wrapSingle === true : wrapSingle !== false))
+    case 'JSON_SR':
+      return someType(columns, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')
+        ? 'JSON only supports MAP types with STRING keys'
+        : undefined
     case 'DELIMITED': {
       for (const c of columns) {
         const k = c.type.kind
@@ -91,6 +102,49 @@ function unsupportedReason(name: string, columns: readonly Column[], isKey: bool
     default:
       return undefined
   }
+}
+
+/** Whether `test` holds for a column's type or any type inside it. */
+function someType(columns: readonly Column[], test: (t: Type) => boolean): boolean {
+  const visit = (t: Type): boolean => {
+    if (test(t)) return true
+    switch (t.kind) {
+      case 'ARRAY':
+        return visit(t.element)
+      case 'MAP':
+        return visit(t.key) || visit(t.value)
+      case 'STRUCT':
+        return t.fields.some((f) => visit(f.type))
+      default:
+        return false
+    }
+  }
+  return columns.some((c) => visit(c.type))
+}
+
+/** Avro's names: a letter or `_`, then letters, digits or `_` (Avro's Schema.validateName). */
+function avroNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'Empty name'
+  if (!/^[A-Za-z_]/.test(name)) return `Illegal initial character: ${name}`
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `Illegal character in: ${name}`
+  return undefined
+}
+
+/** ksqlDB's AVRO schema translation: MAP keys must be STRING, field names valid Avro names. */
+function avroReason(columns: readonly Column[], wrapped: boolean): string | undefined {
+  if (someType(columns, (t) => t.kind === 'MAP' && t.key.kind !== 'STRING')) {
+    return 'Avro only supports MAPs with STRING keys'
+  }
+  const names: string[] = wrapped ? columns.map((c) => c.name) : []
+  someType(columns, (t) => {
+    if (t.kind === 'STRUCT') for (const f of t.fields) names.push(f.name)
+    return false
+  })
+  for (const n of names) {
+    const problem = avroNameProblem(n)
+    if (problem !== undefined) return `Schema is not compatible with Avro: ${problem}`
+  }
+  return undefined
 }
 
 /**
@@ -137,7 +191,7 @@ export function checkFormat(
 /** The format/column part of checkFormat (features aside). */
 function checkColumns(name: string, columns: readonly Column[], options: SerdeOptions): void {
   const wrap = options.wrapSingle
-  const reason = unsupportedReason(name, columns, options.isKey)
+  const reason = unsupportedReason(name, columns, options.isKey, wrap)
   if (reason !== undefined) {
     throw new SerdeError(
       `${options.isKey ? 'Key' : 'Value'} format does not support schema.\nformat: ${name}\nschema: Persistence{columns=${columnsText(columns, options.isKey)}, features=${featuresText(wrap)}}\nreason: ${reason}`,

@@ -99,6 +99,41 @@ describe('internalTopics', () => {
         'RightSourceKeyed-Materialize-changelog KAFKA',
       ],
     ],
+    [
+      'stream-stream, schema-registry key format: both sides repartitioned',
+      shape('STREAM_STREAM', 'LEFT', [src('STREAM', 'AVRO'), false], [src('STREAM', 'AVRO'), false]),
+      'KAFKA',
+      [
+        'Join-left-repartition AVRO',
+        'Join-right-repartition AVRO',
+        'KSTREAM-JOINTHIS-0000000016-store-changelog AVRO',
+        'KSTREAM-OUTEROTHER-0000000017-store-changelog AVRO',
+      ],
+    ],
+    [
+      'stream-table, schema-registry key format: the stream and the table re-keyed',
+      shape('STREAM_TABLE', 'INNER', [src('STREAM', 'JSON_SR'), false], [src('TABLE', 'JSON_SR'), false]),
+      'KAFKA',
+      [
+        'Join-repartition JSON_SR',
+        'KafkaTopic_Right-Reduce-changelog JSON_SR',
+        'RightSourceKeyed-SelectKey-repartition JSON_SR',
+        'RightSourceKeyed-Materialize-changelog JSON_SR',
+      ],
+    ],
+    [
+      'table-table, schema-registry key format on the left only: both re-keyed to it',
+      shape('TABLE_TABLE', 'LEFT', [src('TABLE', 'PROTOBUF'), false], [src('TABLE', 'JSON'), false]),
+      'KAFKA',
+      [
+        'KafkaTopic_Left-Reduce-changelog PROTOBUF',
+        'LeftSourceKeyed-SelectKey-repartition PROTOBUF',
+        'LeftSourceKeyed-Materialize-changelog PROTOBUF',
+        'KafkaTopic_Right-Reduce-changelog JSON',
+        'RightSourceKeyed-SelectKey-repartition PROTOBUF',
+        'RightSourceKeyed-Materialize-changelog PROTOBUF',
+      ],
+    ],
   ])('%s', (_name, join, defaultKey, expected) => {
     const topics = internalTopics({ source: join.left.source, join }, defaultKey)
     expect(topics.map((t) => `${t.suffix} ${t.keyFormat.format}`)).toEqual(expected)

@@ -152,6 +152,15 @@ describe('builtin scalar functions', () => {
   })
 })
 
+describe('TRANSFORM of a map (Collectors.toMap)', () => {
+  it.each([
+    ["TRANSFORM(MAP('a' := 1, 'b' := 2), (k, v) => 'x', (k, v) => v)", 'Duplicate key x'],
+    ["TRANSFORM(MAP('a' := 1), (k, v) => k, (k, v) => CAST(NULL AS INTEGER))", 'Null value for key a'],
+  ])('%s fails: %s', (text, message) => {
+    expect(() => run(text)).toThrow(message)
+  })
+})
+
 describe('overload resolution', () => {
   it.each<[string, string]>([
     ['COALESCE()', "Function 'COALESCE' does not accept parameters ()."],

@@ -444,6 +444,21 @@ describe('topicsToCreate', () => {
       OUTPUT: { partitions: 4, replicas: 1 },
     })
   })
+
+  it("a topic node without partitions takes the PARTITIONS of a statement's topic, else 1", () => {
+    const v = variantOf({
+      statements: [
+        "CREATE TABLE L WITH (kafka_topic='left', partitions=128, format='AVRO');",
+        "CREATE STREAM R (ID INT KEY) WITH (kafka_topic='right', value_format='JSON');",
+      ],
+      topics: [{ name: 'left' }, { name: 'right' }],
+      inputs: [{ topic: 'left', value: {} }],
+    })
+    expect(Object.fromEntries(topicsToCreate(v))).toEqual({
+      left: { partitions: 128, replicas: 1 },
+      right: { partitions: 1, replicas: 1 },
+    })
+  })
 })
 
 describe('engineProperties', () => {

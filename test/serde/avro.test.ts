@@ -183,6 +183,43 @@ describe('ksqlDB AVRO schemas and serde', () => {
     expect(serde.deserialize(writeWirePrefix(id, body))).toEqual([7n, null])
   })
 
+  it.each<[string, Value, Record<string, AvroValue>]>([
+    ['a null field with a default takes the default', null, { n: 10n, e: 'x' }],
+    ['a set field keeps its value', 3n, { n: 3n, e: 'x' }],
+  ])('with a schema id: %s (Connect Struct.get)', (_name, n, expected) => {
+    const registry = new MemorySchemaRegistry()
+    const writer = {
+      type: 'record',
+      name: 'w',
+      fields: [
+        { name: 'n', type: 'long', default: 10 },
+        { name: 'e', type: 'string' },
+      ],
+    }
+    const schemaId = registry.register('t-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) })
+    const serde = createAvroSerde([col('N', { kind: 'BIGINT' }), col('E', { kind: 'STRING' })], {
+      isKey: false,
+      registry,
+      topic: 't',
+      schemaId,
+    })
+    const bytes = serde.serialize([n, 'x'])!
+    expect(decodeAvro(parseAvroSchema(writer), bytes.subarray(5))).toEqual(expected)
+  })
+
+  it('with a schema id: a null field without a default is refused', () => {
+    const registry = new MemorySchemaRegistry()
+    const writer = { type: 'record', name: 'w', fields: [{ name: 'e', type: 'string' }] }
+    const schemaId = registry.register('t-value', { schemaType: 'AVRO', schema: JSON.stringify(writer) })
+    const serde = createAvroSerde([col('E', { kind: 'STRING' })], {
+      isKey: false,
+      registry,
+      topic: 't',
+      schemaId,
+    })
+    expect(() => serde.serialize([null])).toThrow('Invalid value: null used for required field: "e"')
+  })
+
   it('writes an unwrapped key as the bare value', () => {
     const registry = new MemorySchemaRegistry()
     const serde = createAvroSerde([col('K', { kind: 'STRING' }, 'KEY')], {

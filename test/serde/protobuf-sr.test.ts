@@ -6,7 +6,9 @@ import {
   writeMessageIndexes,
 } from '../../src/serde/protobuf-parse.js'
 import { protoRoot, protoSchemaText } from '../../src/serde/protobuf-schema.js'
-import { MemorySchemaRegistry } from '../../src/serde/schema-registry.js'
+import { inferColumns } from '../../src/serde/registry-formats.js'
+import { MemorySchemaRegistry, resolveReferences } from '../../src/serde/schema-registry.js'
+import { typeToString } from '../../src/types/type.js'
 import { createSerde } from '../../src/serde/serde.js'
 import { Decimal } from '../../src/types/decimal.js'
 import type { Column } from '../../src/types/schema.js'
@@ -180,5 +182,73 @@ describe('PROTOBUF format (schema registry)', () => {
       topic: 't',
     })
     expect(serde.deserialize(serde.serialize([value, 1]))).toEqual([value, 1])
+  })
+})
+
+describe('schema references (imports)', () => {
+  const event =
+    'syntax = "proto3";\npackage ev;\nimport "time.proto";\nmessage Event { int64 ts = 1; t.When when = 2; }'
+  const time = 'syntax = "proto3";\npackage t;\nmessage When { string zone = 1; }'
+  const main =
+    'syntax = "proto3";\nimport "event.proto";\nmessage Logistics { ev.Event event = 1; string id = 2; }'
+
+  function registry(): { registry: MemorySchemaRegistry; id: number } {
+    const registry = new MemorySchemaRegistry()
+    const id = registry.register('input-value', {
+      schemaType: 'PROTOBUF',
+      schema: main,
+      references: [{ name: 'event.proto', subject: 'event.proto', version: 1 }],
+    })
+    registry.register('event.proto', {
+      schemaType: 'PROTOBUF',
+      schema: event,
+      references: [{ name: 'time.proto', subject: 'time.proto', version: -1 }],
+    })
+    registry.register('time.proto', { schemaType: 'PROTOBUF', schema: time })
+    return { registry, id }
+  }
+
+  it('resolves references transitively', () => {
+    const { registry: r, id } = registry()
+    expect([...resolveReferences(r, r.byId(id)!)]).toEqual([
+      ['event.proto', event],
+      ['time.proto', time],
+    ])
+  })
+
+  it('fails on a reference that is not registered', () => {
+    const r = new MemorySchemaRegistry()
+    expect(() =>
+      resolveReferences(r, {
+        schemaType: 'PROTOBUF',
+        schema: main,
+        references: [{ name: 'event.proto', subject: 'event.proto', version: 1 }],
+      }),
+    ).toThrow("Subject 'event.proto' not found.")
+  })
+
+  it('infers columns through imported messages', () => {
+    const { registry: r, id } = registry()
+    const { columns } = inferColumns(r, 'input', 'PROTOBUF', false, id)
+    expect(columns.map((c) => `${c.name} ${typeToString(c.type)}`)).toEqual([
+      'event STRUCT<`ts` BIGINT, `when` STRUCT<`zone` STRING>>',
+      'id STRING',
+    ])
+  })
+
+  it('writes and reads records with the referencing schema', () => {
+    const { registry: r, id } = registry()
+    const { columns } = inferColumns(r, 'input', 'PROTOBUF', false, id)
+    const serde = createSerde({ format: 'PROTOBUF', schemaId: id }, columns, {
+      isKey: false,
+      registry: r,
+      topic: 'input',
+    })
+    const row: Value[] = [{ ts: 1234n, when: { zone: 'UTC' } }, 'a']
+    expect(serde.deserialize(serde.serialize(row))).toEqual(row)
+  })
+
+  it('parses a schema whose import is not given as before (unknown type)', () => {
+    expect(() => parseProtoSchema(main)).toThrow('Unknown protobuf type: ev.Event')
   })
 })

@@ -113,6 +113,34 @@ describe('checkFormat', () => {
       { isKey: false },
       'PROTOBUF format only supports MAP types with STRING keys',
     ],
+    [
+      'AVRO map with non-STRING keys',
+      'AVRO',
+      [val('M', array(map(T.INTEGER, T.DOUBLE)))],
+      { isKey: false },
+      'Avro only supports MAPs with STRING keys',
+    ],
+    [
+      'AVRO field name starting with a digit',
+      'AVRO',
+      [val('1A', T.DOUBLE)],
+      { isKey: false },
+      'Schema is not compatible with Avro: Illegal initial character: 1A',
+    ],
+    [
+      'AVRO struct field name with an illegal character',
+      'AVRO',
+      [val('S', struct([{ name: 'A-B', type: T.INTEGER }]))],
+      { isKey: false },
+      'Schema is not compatible with Avro: Illegal character in: A-B',
+    ],
+    [
+      'JSON_SR map with non-STRING keys',
+      'JSON_SR',
+      [val('M', map(T.BIGINT, T.STRING))],
+      { isKey: false },
+      'JSON only supports MAP types with STRING keys',
+    ],
   ])('%s', (_name, format, columns, options, message) => {
     expect(() => checkFormat({ format }, columns, options)).toThrow(SerdeError)
     expect(() => checkFormat({ format }, columns, options)).toThrow(message)
@@ -133,6 +161,9 @@ describe('checkFormat', () => {
     ['json', [val('A', T.INTEGER)], { isKey: false, wrapSingle: true }],
     ['AVRO', [val('A', map(T.STRING, array(T.INTEGER)))], { isKey: false, wrapSingle: true }],
     ['JSON_SR', [key('K', T.STRING)], { isKey: true }],
+    // an unwrapped single value or key has no field name in its Avro schema
+    ['AVRO', [val('1A', T.DOUBLE)], { isKey: false, wrapSingle: false }],
+    ['AVRO', [key('1K', T.STRING)], { isKey: true }],
   ])('accepts %s %j', (format, columns, options) => {
     expect(() => checkFormat({ format }, columns, options)).not.toThrow()
   })

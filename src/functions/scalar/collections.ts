@@ -462,9 +462,20 @@ export function collectionFunctions(): ScalarFunction[] {
           ),
           params: [P.map(k, v), P.lambda([k, v], P.generic('K2')), P.lambda([k, v], P.generic('V2'))],
           returns: P.map(P.generic('K2'), P.generic('V2')),
+          // Java's Collectors.toMap, as ksqlDB's Transform: a null value or a duplicate key
+          // fails the call (the expression is then null).
           fn: (m, fk, fv) => {
             const out = new Map<Value, Value>()
-            for (const [x, y] of m as ReadonlyMap<Value, Value>) out.set(asFn(fk)(x, y), asFn(fv)(x, y))
+            for (const [x, y] of m as ReadonlyMap<Value, Value>) {
+              const key = asFn(fk)(x, y)
+              const value = asFn(fv)(x, y)
+              if (value === null) throw new Error(`Null value for key ${valueToString(key, null)}`)
+              const dup =
+                out.has(key) ||
+                (typeof key === 'object' && key !== null && [...out.keys()].some((o) => valueEquals(o, key)))
+              if (dup) throw new Error(`Duplicate key ${valueToString(key, null)}`)
+              out.set(key, value)
+            }
             return out
           },
         },

@@ -37,6 +37,12 @@ export interface Join {
   /** Stream-stream joins: WITHIN (before, after) and the GRACE PERIOD if one was given. */
   readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
   /**
+   * Stream-stream join of time-windowed streams on a schema-registry key format: ksqlDB forces
+   * both sides through a repartition in the left's windowed key format, whose serialized key
+   * keeps a window's start only, so every window comes back `windowSizeMs` long.
+   */
+  readonly windowSizeMs?: number
+  /**
    * Foreign-key table-table join: the right key each left row joins, computed over the left input's
    * columns. The left input is then keyed by the left table's key, which the result keeps.
    */

@@ -88,6 +88,7 @@ export function toSteps(plan: LogicalPlan): Step {
         right: toSteps(plan.right),
         keyName: plan.columns[0]?.name ?? 'ROWKEY',
         ...(plan.within !== undefined ? { within: plan.within } : {}),
+        ...(plan.windowSizeMs !== undefined ? { windowSizeMs: plan.windowSizeMs } : {}),
         ...(plan.foreignKey !== undefined ? { foreignKeyExpression: formatExpression(plan.foreignKey) } : {}),
       }
     case 'Sink': {

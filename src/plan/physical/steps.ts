@@ -90,6 +90,8 @@ export interface JoinStep {
   readonly keyName: string
   /** Stream-stream joins: WITHIN (before, after) and the GRACE PERIOD if one was given. */
   readonly within?: { readonly beforeMs: number; readonly afterMs: number; readonly graceMs?: number }
+  /** Stream-stream joins: the size both sides' time windows are brought to (see the logical Join). */
+  readonly windowSizeMs?: number
   /**
    * Foreign-key table-table joins (ksqlDB's ForeignKeyTableTableJoin): the SQL text of the right key
    * each left row joins, over the left step's columns. The left step is keyed by the left table's key.

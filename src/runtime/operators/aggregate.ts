@@ -1,3 +1,4 @@
+import { QueryRuntimeError } from '../../errors.js'
 import type { Evaluator } from '../../expr/compile.js'
 import type { ResolvedUdaf } from '../../functions/aggregate/udaf.js'
 import type { WindowSpec } from '../../plan/logical/logical-plan.js'
@@ -27,10 +28,20 @@ interface Group {
   start?: number
   end?: number
   /**
-   * Time windows: the largest event time added (the row's timestamp). Other groups: the time of
-   * the last change (the row's timestamp, for pull queries reading the group).
+   * Groups without a time window: the time of the last change (the row's timestamp, for pull
+   * queries reading the group).
    */
   ts?: number
+  /**
+   * Time windows: the largest event time added, as an offset from the window start (a small
+   * integer: writing it into a long-lived group allocates nothing, where an epoch-ms double would).
+   */
+  dt?: number
+}
+
+/** A group's row timestamp: time windows from `dt`, other groups `ts`. */
+function groupTime(g: Group): number | undefined {
+  return g.dt !== undefined && g.start !== undefined ? g.start + g.dt : g.ts
 }
 
 /** What a forwarded row takes from the change that last updated its group. */
@@ -329,10 +340,18 @@ export class AggregateOperator implements Operator {
       const gk = this.windowId(key, start, end)
       let g = this.groups.get(gk)
       if (g === undefined)
-        g = { [GROUP_ID]: gk, key, states: this.calls.map((call) => call.udaf.init()), start, end, ts }
+        g = {
+          [GROUP_ID]: gk,
+          key,
+          states: this.calls.map((call) => call.udaf.init()),
+          start,
+          end,
+          dt: ts - start,
+        }
       const group = g
       this.addTo(group, args)
-      group.ts = Math.max(group.ts ?? ts, ts)
+      const dt = ts - start
+      if (group.dt === undefined || dt > group.dt) group.dt = dt
       this.groups.set(gk, group)
       if (start > this.windowStoreTime) this.windowStoreTime = start
       if (!w.emitFinal) this.emit(group, c, gk)
@@ -394,7 +413,7 @@ export class AggregateOperator implements Operator {
     closed.sort(([, a], [, b]) => (a.start ?? 0) - (b.start ?? 0) || compareKeys(a.key, b.key))
     for (const [k, g] of closed) {
       this.groups.delete(k)
-      this.emitWindow(g, c, g.ts ?? c.ts)
+      this.emitWindow(g, c, groupTime(g) ?? c.ts)
     }
     this.lastEmitCloseTime = closeTime
   }
@@ -431,7 +450,9 @@ export class AggregateOperator implements Operator {
 
   /**
    * One aggregate's add or undo. A function that throws (a user UDAF, say) makes the record a bad
-   * record (processing log); the group keeps its state and the query goes on.
+   * record (processing log); the group keeps its state and the query goes on. A QueryRuntimeError
+   * (DECIMAL SUM's "Numeric field overflow") stops the query, as ksqlDB's aggregator does not catch
+   * it: "Exception caught in process", the query in ERROR.
    */
   private apply(i: number, op: 'add' | 'undo', state: Value, args: readonly Value[]): Value {
     const udaf = this.call(i).udaf
@@ -439,6 +460,7 @@ export class AggregateOperator implements Operator {
       if (op === 'add') return udaf.add(state, args)
       return udaf.undo === undefined ? state : udaf.undo(state, args)
     } catch (e) {
+      if (e instanceof QueryRuntimeError) throw e
       this.ctx.logError(`Error computing an aggregate (${op}): ${(e as Error).message}`, this.ctx.current)
       return state
     }
@@ -525,9 +547,9 @@ export class AggregateOperator implements Operator {
   outputOf(stored: unknown): AggregateRow {
     const g = stored as Group
     const row = this.resultRow(g)
-    if (g.start === undefined || g.end === undefined) return { row, ts: g.ts ?? 0 }
+    if (g.start === undefined || g.end === undefined) return { row, ts: groupTime(g) ?? 0 }
     row.push(BigInt(g.start), BigInt(g.end))
-    return { row, ts: g.ts ?? 0, window: { start: g.start, end: g.end } }
+    return { row, ts: groupTime(g) ?? 0, window: { start: g.start, end: g.end } }
   }
 
   /**
@@ -601,7 +623,7 @@ export class AggregateOperator implements Operator {
     this.downstream.onChange({
       row,
       // A time window's row carries the largest timestamp of its records (Kafka Streams' window aggregation).
-      ts: windowed && this.window?.type !== 'SESSION' && g.ts !== undefined ? Math.max(g.ts, c.ts) : c.ts,
+      ts: windowed && this.window?.type !== 'SESSION' ? Math.max(groupTime(g) ?? c.ts, c.ts) : c.ts,
       headers: c.headers,
       tombstone: false,
       nullKey: false,

@@ -190,6 +190,8 @@ export class StreamStreamJoinOperator extends JoinBase {
     graceMs: number | undefined,
     downstream: Operator,
     state: StateStore,
+    /** Time windows are re-derived at this size (a repartition through a windowed key format). */
+    private readonly windowSizeMs?: number,
   ) {
     super(type, leftWidth, rightWidth, downstream)
     this.stores = [state.loadedTable('left'), state.loadedTable('right')]
@@ -221,8 +223,13 @@ export class StreamStreamJoinOperator extends JoinBase {
     this.outer = s.outer
   }
 
-  protected onSide(c: Change, isLeft: boolean): void {
+  protected onSide(change: Change, isLeft: boolean): void {
     if (!this.restored) this.restore()
+    const size = this.windowSizeMs
+    const c =
+      size === undefined || change.window === undefined
+        ? change
+        : { ...change, window: { ...change.window, end: change.window.start + size } }
     const key = c.row[0] ?? null
     if (key === null || c.tombstone) return
     const ts = c.ts

@@ -1,3 +1,4 @@
+import { QueryRuntimeError } from '../../errors.js'
 import { partitionForKey } from '../../log/murmur2.js'
 import type { OutRecord, RecordHeader } from '../../log/topic-backend.js'
 import type { SinkStep, StepColumn } from '../../plan/physical/steps.js'
@@ -33,7 +34,7 @@ export class SinkOperator implements Operator {
   partitions: number | undefined
 
   constructor(
-    step: SinkStep,
+    private readonly step: SinkStep,
     columns: readonly StepColumn[],
     private readonly ctx: OperatorContext,
   ) {
@@ -84,8 +85,14 @@ export class SinkOperator implements Operator {
           : this.keySerde.serialize(pick(row, this.keyIdx, this.keyValues))
       value = c.tombstone ? null : this.valueSerde.serialize(pick(row, this.valueIdx, this.valueValues))
     } catch (e) {
+      // Kafka Streams' record collector fails the task on a serialization error (after ksqlDB's
+      // logging serializer has written it to the processing log).
       this.ctx.logError(`Failed to serialize row: ${(e as Error).message}`, c)
-      return
+      throw new QueryRuntimeError(
+        `Unable to serialize record. ProducerRecord(topic=${this.step.topicName}, timestamp=${c.ts}): ${(e as Error).message}`,
+        undefined,
+        { cause: e },
+      )
     }
     let partition: number | undefined
     if (this.session !== undefined && c.window !== undefined && key !== null) {

@@ -105,6 +105,7 @@ export class SourceOperator {
           throw new QueryRuntimeError(
             `Fatal user code error in TimestampExtractor callback for record ${r.topic}-${r.partition}@${r.offset}: ${problem ?? ''}`,
             r,
+            { topLevel: true },
           )
         }
         this.ctx.logError(`Failed to extract timestamp: ${problem ?? ''}`, r)

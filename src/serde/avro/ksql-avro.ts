@@ -252,7 +252,14 @@ export function toAvroValue(t: Type, a: AvroType, v: Value, path = ''): AvroValu
             )
           continue
         }
-        out[f.name] = toAvroValue(ft.type, f.type, structField(s, ft.name), f.name)
+        const x = structField(s, ft.name)
+        // a null field takes the field's default, as Connect's Struct.get does over the Connect
+        // schema AvroData makes of a registered schema (KEY_/VALUE_SCHEMA_ID)
+        if (x === null && f.default !== undefined && f.default !== null) {
+          out[f.name] = f.default as AvroValue
+          continue
+        }
+        out[f.name] = toAvroValue(ft.type, f.type, x, f.name)
       }
       return out
     }
