@@ -13,6 +13,7 @@ interface TestOptions {
   readonly output?: string
   readonly extensionDir?: string
   readonly timeout?: string
+  readonly scriptDir?: string[]
 }
 
 /**
@@ -24,7 +25,8 @@ interface TestOptions {
  *   `>>>>> Test failed: <reason>` (exit 1), as ksql-test-runner does.
  * - `eddy test FILE.sql...` is run-ksql-test: each `--@test: name` section of the files runs on a
  *   fresh engine, with its ASSERT statements checked (src/engine/asserts.ts); one line per test,
- *   exit 1 when any fails.
+ *   exit 1 when any fails. `RUN SCRIPT 'path'` runs the script's statements; the path is looked
+ *   up under each `--script-dir` first (ksqlDB looks it up on its class path), then as given.
  *
  * An extension dir holds JavaScript modules (`*.js`, `*.mjs`) whose default export is called with
  * `{ registry, scalarFunction, tableFunction, T, P }` to register user-defined functions.
@@ -39,6 +41,11 @@ export function registerTestCommand(program: Command, ctx: CliContext): void {
     .option('-o, --output <file>', 'ksql-test-runner: expected output records, {"outputs": [...]}')
     .option('-e, --extension-dir <dir>', 'folder of JavaScript UDF modules to load')
     .option('--timeout <ms>', 'time limit per test in ms (default 10000)')
+    .option(
+      '--script-dir <dir>',
+      "folder RUN SCRIPT 'path' is looked up in before the path itself (ksqlDB: the class path); repeatable",
+      (dir: string, dirs: string[] | undefined) => [...(dirs ?? []), dir],
+    )
     .action(async (files: string[], opts: TestOptions) => {
       const timeoutMs = opts.timeout === undefined ? undefined : Number(opts.timeout)
       if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
@@ -102,6 +109,7 @@ export function registerTestCommand(program: Command, ctx: CliContext): void {
         const results = await runSqlTestFile(text, {
           functions,
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          ...(opts.scriptDir !== undefined ? { scriptDirs: opts.scriptDir } : {}),
         })
         for (const r of results) {
           total++

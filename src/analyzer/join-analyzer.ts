@@ -84,7 +84,8 @@ export function analyzeJoinQuery(query: Query, from: JoinRelation, options: Anal
   const leaves: Leaf[] = rels.map((rel) => {
     const source = catalog.source(rel.name)
     if (source === undefined) {
-      throw new SqlPlanError(`${at(rel.span)}Source \`${rel.name}\` does not exist.`, rel.span)
+      // ksqlDB's DataSourceExtractor, while the statement is prepared.
+      throw preparing(new SqlPlanError(`${rel.name} does not exist.`, rel.span))
     }
     return { alias: rel.alias ?? rel.name, source, columns: sourceColumns(source), rel }
   })

@@ -134,10 +134,8 @@ export function analyzePullQuery(query: Query, options: PullQueryOptions): PullQ
   const rel = query.from
   const source = catalog.source(rel.name)
   if (source === undefined) {
-    throw new SqlPlanError(
-      `Line: ${rel.span.start.line}, Col: ${rel.span.start.column}: Source \`${rel.name}\` does not exist.`,
-      rel.span,
-    )
+    // ksqlDB's DataSourceExtractor, while the statement is prepared.
+    throw preparing(new SqlPlanError(`${rel.name} does not exist.`, rel.span))
   }
   if (source.kind === 'STREAM' && !flag(options, 'ksql.query.pull.stream.enabled', true)) {
     throw pullError(

@@ -106,10 +106,8 @@ export function analyzeQuery(query: Query, options: AnalyzeOptions): AnalyzedQue
   const rel = query.from
   const source = catalog.source(rel.name)
   if (source === undefined) {
-    throw new SqlPlanError(
-      `Line: ${rel.span.start.line}, Col: ${rel.span.start.column}: Source \`${rel.name}\` does not exist.`,
-      rel.span,
-    )
+    // ksqlDB's DataSourceExtractor, while the statement is prepared.
+    throw preparing(new SqlPlanError(`${rel.name} does not exist.`, rel.span))
   }
   const alias = rel.alias ?? rel.name
   const qualifiers = new Set([alias, ...(rel.alias === undefined ? [] : [])])

@@ -1,4 +1,6 @@
-import { parseStatements } from '../../grammar/parse.js'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { type ParsedStatement, parseStatements } from '../../grammar/parse.js'
 import type { Expr } from '../ast/expressions.js'
 import type { Span } from '../ast/span.js'
 import type {
@@ -11,9 +13,9 @@ import type {
   Statement,
 } from '../ast/statements.js'
 import type { SourceDef } from '../catalog/source.js'
-import { SqlPlanError } from '../errors.js'
+import { EddyError, SqlPlanError, SqlSyntaxError } from '../errors.js'
 import { valueEquals, valueToString } from '../expr/cast.js'
-import { castValue, compileExpr } from '../expr/compile.js'
+import { compileExpr } from '../expr/compile.js'
 import { typeOf } from '../expr/typer.js'
 import type { FunctionRegistry } from '../functions/registry.js'
 import type { InRecord, TopicBackend } from '../log/topic-backend.js'
@@ -25,7 +27,7 @@ import { type Column, valueBodyColumns } from '../types/schema.js'
 import type { Type } from '../types/type.js'
 import type { Value } from '../types/values.js'
 import { type DdlContext, planCreateSource } from './ddl.js'
-import { schemaText } from './engine.js'
+import { insertValue, schemaText } from './engine.js'
 
 /**
  * The test-runner-only statements of ksqlDB's run-ksql-test (AssertExecutor):
@@ -125,7 +127,7 @@ function givenValues(
     if (col === undefined && !PSEUDO.has(n)) throw new SqlPlanError(`Column name ${n} does not exist.`, span)
     const from = typeOf(expr, scope)
     const v = compileExpr(expr, scope).evaluate([])
-    given.set(n, col === undefined ? v : castValue(v, from, col.type))
+    given.set(n, col === undefined ? v : insertValue(v, from, col))
   })
   return given
 }
@@ -322,6 +324,11 @@ export interface SqlTestOptions {
   readonly functions?: FunctionRegistry
   /** Per test; 10 s by default. */
   readonly timeoutMs?: number
+  /**
+   * Folders a `RUN SCRIPT 'path'` is looked up in first (ksqlDB's SqlTestReader looks the path
+   * up as a class-path resource); when it is in none of them, the path is read as given.
+   */
+  readonly scriptDirs?: readonly string[]
 }
 
 interface SqlTest {
@@ -401,11 +408,15 @@ async function runSqlTest(test: SqlTest, options: SqlTestOptions): Promise<SqlTe
   let statement: string | undefined
   const run = async (): Promise<unknown> => {
     try {
-      for (const p of parseStatements(test.text, { testStatements: true })) {
-        statement = p.text
-        await createTopic(p.statement, engine.backend)
-        await engine.executeStatement(p.statement, p.text)
-        await engine.runUntilIdle()
+      for (const parsed of parseStatements(test.text, { testStatements: true })) {
+        statement = parsed.text
+        const statements = parsed.statement.kind === 'RunScript' ? runScript(parsed, options) : [parsed]
+        for (const p of statements) {
+          statement = p.text
+          await createTopic(p.statement, engine.backend)
+          await engine.executeStatement(p.statement, p.text)
+          await engine.runUntilIdle()
+        }
       }
       return undefined
     } catch (err) {
@@ -425,7 +436,7 @@ async function runSqlTest(test: SqlTest, options: SqlTestOptions): Promise<SqlTe
         reason: `Did not get expected exception of type ${test.expectedError ?? '<any>'} with message ${test.expectedMessage ?? '<any>'}`,
       }
     }
-    const message = error instanceof Error ? error.message : String(error)
+    const message = engineMessage(error)
     const where = statement === undefined ? '' : `\nin: ${statement}`
     if (!expecting) return { name: test.name, status: 'fail', reason: `${message}${where}` }
     // ksqlDB's SqlTestExecutor: the message must contain the expected text; the class must match.
@@ -461,6 +472,51 @@ async function runSqlTest(test: SqlTest, options: SqlTestOptions): Promise<SqlTe
     clearTimeout(timer)
     await engine.close().catch(() => {})
   }
+}
+
+/**
+ * ksqlDB's SqlTestReader expands `RUN SCRIPT 'path'` into the script's statements: the path is a
+ * class-path resource when one exists (here: a file under one of `scriptDirs`), else a file path.
+ * The script holds ordinary statements (no test-only ASSERTs) and must hold at least one.
+ */
+function runScript(run: ParsedStatement, options: SqlTestOptions): ParsedStatement[] {
+  if (run.statement.kind !== 'RunScript') return [run]
+  const script = run.statement.path
+  const resource = (options.scriptDirs ?? []).map((dir) => join(dir, script)).find((file) => existsSync(file))
+  let text: string
+  try {
+    text = readFileSync(resource ?? script, 'utf8')
+  } catch (err) {
+    throw new Error(`Could not read ${script}`, { cause: err })
+  }
+  let statements: ParsedStatement[]
+  try {
+    statements = parseStatements(text)
+  } catch (err) {
+    if (!(err instanceof SqlSyntaxError)) throw err
+    throw new Error(`Failed to parse contents of RUN SCRIPT\nStatement: RUN SCRIPT '${script}';`, {
+      cause: err,
+    })
+  }
+  if (statements.length === 0) throw new Error(`Empty run script: ${script}`)
+  return statements
+}
+
+const PREPARING = 'Exception while preparing statement: '
+
+/**
+ * The message of an error as ksqlDB's engine reports it to SqlTestExecutor: EngineContext.prepare
+ * wraps every error of the prepare phase (AST building and sanitizing: unknown sources, ambiguous
+ * columns, ...) other than a parse error in `Exception while preparing statement: <message>`.
+ */
+function engineMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  const wrapped =
+    error instanceof EddyError &&
+    error.prepare &&
+    !(error instanceof SqlSyntaxError) &&
+    !message.startsWith(PREPARING)
+  return wrapped ? `${PREPARING}${message}` : message
 }
 
 /**

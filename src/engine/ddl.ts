@@ -128,6 +128,8 @@ function inferSchema(
   topic: string,
   ctx: DdlContext,
   stmt: CreateStream | CreateTable,
+  /** The statement's own WRAP_SINGLE_VALUE=false (not the config default): one ROWVAL column. */
+  unwrapValue: boolean,
 ): LogicalSchema | undefined {
   const registry = ctx.schemaRegistry
   if (registry === undefined) return declared
@@ -135,8 +137,15 @@ function inferSchema(
   const valueCols = declared?.value.filter((c) => c.headerKey === undefined) ?? []
   const infer = (format: FormatSpec, isKey: boolean): Column[] => {
     try {
-      return inferColumns(registry, topic, format.format, isKey, format.schemaId, format.schemaFullName)
-        .columns
+      return inferColumns(
+        registry,
+        topic,
+        format.format,
+        isKey,
+        format.schemaId,
+        format.schemaFullName,
+        !isKey && unwrapValue,
+      ).columns
     } catch (e) {
       if (e instanceof SchemaInferenceError) throw new SqlPlanError(e.message, stmt.span)
       throw e
@@ -491,6 +500,7 @@ export async function planCreateSource(
     with_.string('KAFKA_TOPIC') as string,
     ctx,
     stmt,
+    with_.boolean('WRAP_SINGLE_VALUE') === false,
   )
 
   // TopicCreateInjector.

@@ -40,7 +40,7 @@ import { MemorySchemaRegistry, type SchemaRegistry } from '../serde/schema-regis
 import { registerSourceSchemas } from '../serde/registry-formats.js'
 import { type Type, typeToString } from '../types/type.js'
 import type { Value } from '../types/values.js'
-import { valueBodyColumns, type LogicalSchema } from '../types/schema.js'
+import { type Column, type LogicalSchema, valueBodyColumns } from '../types/schema.js'
 import {
   executeAlterSource,
   executeDropSource,
@@ -772,7 +772,7 @@ export class Engine implements EngineApi {
       const from = typeOf(expr, emptyScope)
       const compiled = compileExpr(expr, emptyScope)
       const v = compiled.evaluate([])
-      given.set(n, col === undefined ? v : castValue(v, from, col.type))
+      given.set(n, col === undefined ? v : insertValue(v, from, col))
     })
     const keyVals = target.schema.key.map((c) => given.get(c.name) ?? null)
     const body = valueBodyColumns(target.schema)
@@ -1032,3 +1032,36 @@ function statementName(kind: string): string {
 }
 
 export { EddyError }
+
+/**
+ * A value of INSERT VALUES coerced to its column's type (ksqlDB's GenericExpressionResolver with
+ * DefaultSqlValueCoercer.STRICT): a STRING goes into a BYTES column as base64, else CAST's rules.
+ */
+export function insertValue(v: Value, from: Type | null, col: Column): Value {
+  if (col.type.kind !== 'BYTES' || from?.kind !== 'STRING' || typeof v !== 'string') {
+    return castValue(v, from, col.type)
+  }
+  const bytes = decodeBase64Strict(v)
+  if (bytes === undefined) {
+    throw new SqlPlanError(`Expected type BYTES for field ${col.name} but got STRING(${v})`)
+  }
+  return bytes
+}
+
+/**
+ * Java's `Base64.getDecoder().decode(s.trim())`: the basic alphabet, padding optional, no other
+ * characters; undefined when the text is not base64.
+ */
+export function decodeBase64Strict(text: string): Uint8Array | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Java's String.trim strips U+0000..U+0020
+  const trimmed = text.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '')
+  const m = /^([A-Za-z0-9+/]*)(={0,2})$/.exec(trimmed)
+  if (m === null) return undefined
+  const body = m[1] as string
+  const pad = (m[2] as string).length
+  const rest = body.length % 4
+  if (rest === 1) return undefined
+  // Padding, when present, completes the last 4-character unit exactly.
+  if (pad > 0 && (rest === 0 || rest + pad !== 4)) return undefined
+  return new Uint8Array(Buffer.from(body, 'base64'))
+}

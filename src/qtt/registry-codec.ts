@@ -245,6 +245,9 @@ interface TopicSchemas {
   value?: { readonly schema: SchemaText; readonly id?: number }
 }
 
+/** The registry formats with UNWRAP_SINGLES (PROTOBUF always wraps). */
+const UNWRAPPING_FORMATS: readonly string[] = ['AVRO', 'JSON_SR']
+
 function literalText(v: Literal | undefined): string | undefined {
   return v?.kind === 'StringLiteral' ? v.value : undefined
 }
@@ -256,6 +259,8 @@ function literalText(v: Literal | undefined): string | undefined {
  */
 function statementTopic(
   sql: string,
+  /** ksql.persistence.wrap.single.values of the variant, if set. */
+  wrapDefault?: boolean,
 ): { readonly name: string; readonly key?: SchemaText; readonly value?: SchemaText } | undefined {
   let parsed: ReturnType<typeof parseStatements>
   try {
@@ -267,6 +272,13 @@ function statementTopic(
   if (stmt === undefined || (stmt.kind !== 'CreateStream' && stmt.kind !== 'CreateTable')) return undefined
   const prop = (n: string): string | undefined =>
     literalText(stmt.properties.find((p) => p.name.toUpperCase() === n)?.value)
+  const wrapValue = stmt.properties.find((p) => p.name.toUpperCase() === 'WRAP_SINGLE_VALUE')?.value
+  const wrapExplicit =
+    wrapValue?.kind === 'BooleanLiteral'
+      ? wrapValue.value
+      : wrapValue?.kind === 'StringLiteral'
+        ? wrapValue.value.trim().toLowerCase() === 'true'
+        : undefined
   const name = prop('KAFKA_TOPIC')
   if (name === undefined) return undefined
   const elements = stmt.elements ?? []
@@ -288,7 +300,12 @@ function statementTopic(
         nullable === 'OPTIONAL' || nullable === 'WRAPPER'
           ? { format, nullableRepresentation: nullable }
           : { format }
-      return schemaFor(spec, columns, { isKey })
+      // SerdeFeaturesFactory.buildValueFeatures: a single value column is unwrapped by
+      // WRAP_SINGLE_VALUE=false, else by the config's default, in a format that can unwrap
+      const wrapSingle = wrapExplicit ?? wrapDefault
+      const unwrap =
+        !isKey && columns.length === 1 && wrapSingle === false && UNWRAPPING_FORMATS.includes(format)
+      return schemaFor(spec, columns, { isKey, ...(unwrap ? { wrapSingle: false } : {}) })
     } catch {
       return undefined
     }
@@ -335,8 +352,15 @@ export function registryFor(variant: TestVariant): MemorySchemaRegistry {
     topics.set(t.name, entry)
   }
   // A statement's schemas fill in what the topic node (if any) does not give.
+  const wrapProp = variant.properties['ksql.persistence.wrap.single.values']
+  const wrapDefault =
+    typeof wrapProp === 'boolean'
+      ? wrapProp
+      : typeof wrapProp === 'string' && wrapProp.trim() !== ''
+        ? wrapProp.trim().toLowerCase() === 'true'
+        : undefined
   for (const sql of variant.statements) {
-    const t = statementTopic(sql)
+    const t = statementTopic(sql, wrapDefault)
     if (t === undefined) continue
     const entry: TopicSchemas = topics.get(t.name) ?? {}
     if (entry.key === undefined && t.key !== undefined) entry.key = { schema: t.key }

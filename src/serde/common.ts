@@ -188,6 +188,19 @@ export function base64Encode(bytes: Uint8Array): string {
 }
 
 /**
+ * Java's `Float.toString` of a 32-bit float (held as a double): the shortest digits that read back
+ * as the same float, written as `Double.toString` writes them (`1.1`, `1.0E10`).
+ */
+export function javaFloatToString(f: number): string {
+  if (!Number.isFinite(f) || Number.isInteger(f)) return javaDoubleToString(f)
+  for (let p = 1; p <= 9; p++) {
+    const d = Number(f.toPrecision(p))
+    if (Math.fround(d) === f) return javaDoubleToString(d)
+  }
+  return javaDoubleToString(f)
+}
+
+/**
  * Java's `Double.toString`: `1.0`, `-0.0`, `1.0E7`, `1.234E-5`, `NaN`, `Infinity`. Digits are the
  * shortest that round-trip (as JavaScript and Java 19+).
  */

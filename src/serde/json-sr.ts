@@ -176,10 +176,16 @@ export function jsonSchemaToSqlType(schema: Obj, upper: boolean): Type {
 }
 
 /** The columns of a registered JSON Schema (see avroColumns). */
-export function jsonSchemaColumns(schema: string, isKey: boolean, upper: boolean): Column[] {
+export function jsonSchemaColumns(
+  schema: string,
+  isKey: boolean,
+  upper: boolean,
+  /** WRAP_SINGLE_VALUE=false (UNWRAP_SINGLES): the whole value is one ROWVAL column. */
+  unwrapped = false,
+): Column[] {
   const s = nonNullSchema(JSON.parse(schema) as Obj)
   const namespace = isKey ? 'KEY' : 'VALUE'
-  if (s.type === 'object' && s.properties !== undefined && !isKey) {
+  if (s.type === 'object' && s.properties !== undefined && !isKey && !unwrapped) {
     return Object.entries(s.properties as Obj).map(([name, p]) => ({
       name: upper ? name.toUpperCase() : name,
       type: jsonSchemaToSqlType(p as Obj, upper),

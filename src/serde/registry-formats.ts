@@ -6,6 +6,7 @@
  */
 import type { FormatSpec, SourceDef } from '../catalog/source.js'
 import { type Column, valueBodyColumns } from '../types/schema.js'
+import type { Type } from '../types/type.js'
 import { avroColumns, createAvroSerde, isUnwrapped, ksqlAvroSchema } from './avro/ksql-avro.js'
 import { type RowSerde, SerdeError, type SerdeOptions } from './common.js'
 import { createJsonSrSerde, jsonSchemaColumns, ksqlJsonSchema } from './json-sr.js'
@@ -144,6 +145,11 @@ export function inferColumns(
   schemaId: number | undefined,
   /** PROTOBUF: KEY_/VALUE_SCHEMA_FULL_NAME, the message of the schema (else its first). */
   fullName?: string,
+  /**
+   * UNWRAP_SINGLES (a value's WRAP_SINGLE_VALUE=false): the whole schema is one column, ROWKEY or
+   * ROWVAL (ConnectFormatSchemaTranslator.toColumns), a record included.
+   */
+  unwrapped = false,
 ): { readonly columns: Column[]; readonly id: number } {
   const expected = schemaTypeOf(format)
   let id = schemaId
@@ -165,12 +171,15 @@ export function inferColumns(
   const upper = schemaId === undefined
   let columns: Column[]
   try {
-    columns =
-      found.schemaType === 'AVRO'
-        ? avroColumns(found.schema, isKey, upper)
-        : found.schemaType === 'JSON'
-          ? jsonSchemaColumns(found.schema, isKey, upper)
-          : protoColumns(found.schema, isKey, upper, fullName, resolveReferences(registry, found))
+    if (found.schemaType === 'AVRO') columns = avroColumns(found.schema, isKey, upper, unwrapped)
+    else if (found.schemaType === 'JSON') columns = jsonSchemaColumns(found.schema, isKey, upper, unwrapped)
+    else {
+      columns = protoColumns(found.schema, isKey, upper, fullName, resolveReferences(registry, found))
+      if (unwrapped) {
+        const type: Type = { kind: 'STRUCT', fields: columns.map((c) => ({ name: c.name, type: c.type })) }
+        columns = [{ name: isKey ? 'ROWKEY' : 'ROWVAL', type, namespace: isKey ? 'KEY' : 'VALUE' }]
+      }
+    }
   } catch (e) {
     throw new SchemaInferenceError(
       `Unable to verify if the ${isKey ? 'key' : 'value'} schema for topic ${topic} is compatible with ksqlDB.\nReason: ${e instanceof Error ? e.message : String(e)}\n\nPlease see https://github.com/confluentinc/ksql/issues/ to see if this particular reason is already known.\nIf not, please log a new issue, including this full error message.\nSchema:${found.schema}`,

@@ -87,25 +87,30 @@ describe.skipIf(!existsSync(RUNNER))('eddy test -s -i -o (ksql-test-runner)', ()
   })
 })
 
-/** Tests of ksqlDB's test.sql Eddy does not pass, and why (engine gaps, not the ASSERT runner). */
+/**
+ * Tests of ksqlDB's test.sql that fail without the script RUN SCRIPT reads: ksqlDB finds
+ * '/test-script.sql' on its test class path, which the corpus does not carry.
+ */
 const SQLTEST_GAPS: Readonly<Record<string, RegExp>> = {
-  'basic test with run script': /RUN SCRIPT is not supported yet/,
-  'bad engine statement should fail':
-    /Expected exception with message "Exception while preparing statement: FOO does not exist\."/,
-  'insert bytes': /Cast of STRING to BYTES is not supported/,
+  'basic test with run script': /Could not read \/test-script\.sql/,
+}
+
+/** The script test.sql's RUN SCRIPT names, as ksqlDB's test resources hold it. */
+const SCRIPT_DIR = join(repoRoot(), 'test', 'cli', 'fixtures', 'sqltest-scripts')
+
+function testNames(out: string, prefix: 'PASS  ' | 'FAIL  '): string[] {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith(prefix))
+    .map((l) => l.slice(l.lastIndexOf('.sql: ') + 6))
 }
 
 describe.skipIf(!existsSync(SQLTESTS))('eddy test FILE.sql (run-ksql-test, ASSERT statements)', () => {
-  it('runs every --@test of ksqlDB test.sql: all pass but the known engine gaps', async () => {
+  it('runs every --@test of ksqlDB test.sql: all pass but RUN SCRIPT without its script', async () => {
     const r = await eddy(['test', join(SQLTESTS, 'test.sql')])
     const lines = r.out.split('\n')
-    const passed = lines
-      .filter((l) => l.startsWith('PASS  '))
-      .map((l) => l.slice(l.lastIndexOf('.sql: ') + 6))
-    const failed = lines
-      .filter((l) => l.startsWith('FAIL  '))
-      .map((l) => l.slice(l.lastIndexOf('.sql: ') + 6))
-    expect(failed.sort()).toEqual(Object.keys(SQLTEST_GAPS).sort())
+    const passed = testNames(r.out, 'PASS  ')
+    expect(testNames(r.out, 'FAIL  ').sort()).toEqual(Object.keys(SQLTEST_GAPS).sort())
     for (const [name, reason] of Object.entries(SQLTEST_GAPS)) {
       const at = lines.findIndex((l) => l.endsWith(`.sql: ${name}`))
       expect(lines[at + 1]).toMatch(reason)
@@ -113,10 +118,20 @@ describe.skipIf(!existsSync(SQLTESTS))('eddy test FILE.sql (run-ksql-test, ASSER
     expect(passed).toContain('assert a subset of columns')
     expect(passed).toContain('assert tombstones')
     expect(passed).toContain('assert stream with wrong topic should fail')
-    expect(passed).toHaveLength(26)
+    expect(passed).toContain('bad engine statement should fail')
+    expect(passed).toContain('insert bytes')
+    expect(passed).toHaveLength(28)
     expect(passed).toContain('basic test (format AVRO)')
-    expect(r.out).toContain('26 passed, 3 failed (29 tests)')
+    expect(r.out).toContain('28 passed, 1 failed (29 tests)')
     expect(r.code).toBe(1)
+  })
+
+  it('runs RUN SCRIPT from a --script-dir: every test of test.sql passes', async () => {
+    const r = await eddy(['test', '--script-dir', SCRIPT_DIR, join(SQLTESTS, 'test.sql')])
+    expect(testNames(r.out, 'FAIL  ')).toEqual([])
+    expect(testNames(r.out, 'PASS  ')).toContain('basic test with run script')
+    expect(r.out).toContain('29 passed, 0 failed (29 tests)')
+    expect(r.code).toBe(0)
   })
 })
 

@@ -12,7 +12,7 @@ import { createJsonSrSerde, jsonSchemaColumns } from '../../src/serde/json-sr.js
 import { MemorySchemaRegistry, readWirePrefix, writeWirePrefix } from '../../src/serde/schema-registry.js'
 import { Decimal } from '../../src/types/decimal.js'
 import type { Column } from '../../src/types/schema.js'
-import { typeToString } from '../../src/types/type.js'
+import { type Type, typeToString } from '../../src/types/type.js'
 import type { Value } from '../../src/types/values.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
@@ -249,6 +249,76 @@ describe('ksqlDB AVRO schemas and serde', () => {
         .map((c) => `${c.name} ${typeToString(c.type)}`)
         .join(', '),
     ).toBe(expected)
+  })
+
+  it.each([
+    ['"int"', 'ROWVAL INTEGER'],
+    [
+      '{"type":"record","name":"r","fields":[{"name":"f0","type":["null","int"]}]}',
+      'ROWVAL STRUCT<`F0` INTEGER>',
+    ],
+  ])('infers one ROWVAL column of %s with WRAP_SINGLE_VALUE=false', (schema, expected) => {
+    expect(
+      avroColumns(schema, false, true, true)
+        .map((c) => `${c.name} ${typeToString(c.type)}`)
+        .join(', '),
+    ).toBe(expected)
+  })
+
+  // ConnectDataTranslator: a STRING column reads the numeric and boolean types as String.valueOf
+  it.each<[string, unknown, AvroValue, Type, Value]>([
+    ['int as STRING', 'int', 10, { kind: 'STRING' }, '10'],
+    ['long as STRING', 'long', 12345678901n, { kind: 'STRING' }, '12345678901'],
+    ['double as STRING', 'double', 1.5, { kind: 'STRING' }, '1.5'],
+    ['whole double as STRING', 'double', 2, { kind: 'STRING' }, '2.0'],
+    ['float as STRING (Float.toString)', 'float', Math.fround(1.1), { kind: 'STRING' }, '1.1'],
+    ['boolean as STRING', 'boolean', true, { kind: 'STRING' }, 'true'],
+    [
+      'map of optional int as MAP<STRING, STRING>',
+      { type: 'map', values: ['null', 'int'] },
+      new Map<string, AvroValue>([
+        ['a', 1],
+        ['b', null],
+      ]),
+      { kind: 'MAP', key: { kind: 'STRING' }, value: { kind: 'STRING' } },
+      new Map<Value, Value>([
+        ['a', '1'],
+        ['b', null],
+      ]),
+    ],
+    [
+      'array of int as ARRAY<STRING>',
+      { type: 'array', items: 'int' },
+      [1, 2],
+      { kind: 'ARRAY', element: { kind: 'STRING' } },
+      ['1', '2'],
+    ],
+  ])('coerces an anonymous %s', (_name, schema, written, type, expected) => {
+    const registry = new MemorySchemaRegistry()
+    const t = parseAvroSchema(schema)
+    const id = registry.register('t-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) })
+    const serde = createAvroSerde([col('FOO', type)], {
+      isKey: false,
+      wrapSingle: false,
+      registry,
+      topic: 't',
+    })
+    expect(serde.deserialize(writeWirePrefix(id, encodeAvro(t, written)))).toEqual([expected])
+  })
+
+  it('refuses a record as STRING', () => {
+    const registry = new MemorySchemaRegistry()
+    const schema = { type: 'record', name: 'r', fields: [{ name: 'a', type: 'int' }] }
+    const id = registry.register('t-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) })
+    const serde = createAvroSerde([col('FOO', { kind: 'STRING' })], {
+      isKey: false,
+      wrapSingle: false,
+      registry,
+      topic: 't',
+    })
+    expect(() =>
+      serde.deserialize(writeWirePrefix(id, encodeAvro(parseAvroSchema(schema), { a: 1 }))),
+    ).toThrow('Cannot convert Avro record to STRING')
   })
 })
 

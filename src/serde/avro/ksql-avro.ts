@@ -16,7 +16,14 @@ import type { Column } from '../../types/schema.js'
 import { Decimal } from '../../types/decimal.js'
 import type { Type } from '../../types/type.js'
 import type { Struct, Value } from '../../types/values.js'
-import { ensureFit, type RowSerde, SerdeError, type SerdeOptions } from '../common.js'
+import {
+  ensureFit,
+  javaDoubleToString,
+  javaFloatToString,
+  type RowSerde,
+  SerdeError,
+  type SerdeOptions,
+} from '../common.js'
 import { readWirePrefix, type SchemaRegistry, subjectName, writeWirePrefix } from '../schema-registry.js'
 import {
   type AvroType,
@@ -312,7 +319,15 @@ export function fromAvroValue(t: Type, a: AvroType, v: AvroValue, path = ''): Va
       if (typeof v === 'bigint') return Number(v)
       return mismatch(t, b, path)
     case 'STRING':
+      // ConnectDataTranslator: STRING accepts the integer, floating point and boolean types and
+      // takes String.valueOf of them
       if (typeof v === 'string') return v
+      if (typeof v === 'boolean' || typeof v === 'bigint') return String(v)
+      if (typeof v === 'number') {
+        if (b.type === 'int') return String(v)
+        if (b.type === 'float') return javaFloatToString(v)
+        if (b.type === 'double') return javaDoubleToString(v)
+      }
       return mismatch(t, b, path)
     case 'BYTES':
       if (v instanceof Uint8Array) return v
@@ -452,13 +467,14 @@ function isMapEntry(r: { readonly name: string; readonly fields: readonly { name
 
 /**
  * The columns of a registered key or value schema (ksqlDB's schema inference): a value record's
- * fields, else one column (ROWKEY, a record key being one STRUCT column / ROWVAL). Names are upper-cased unless the schema was
+ * fields, else one column (ROWKEY, a record key being one STRUCT column / ROWVAL; so is a value
+ * with WRAP_SINGLE_VALUE=false, UNWRAP_SINGLES). Names are upper-cased unless the schema was
  * chosen by id.
  */
-export function avroColumns(schema: string, isKey: boolean, upper: boolean): Column[] {
+export function avroColumns(schema: string, isKey: boolean, upper: boolean, unwrapped = false): Column[] {
   const a = nonNull(parseAvroSchema(schema))
   const namespace = isKey ? 'KEY' : 'VALUE'
-  if (a.type === 'record' && !isKey) {
+  if (a.type === 'record' && !isKey && !unwrapped) {
     return a.fields.map((f) => ({
       name: upper ? f.name.toUpperCase() : f.name,
       type: avroToSqlType(f.type, upper),
