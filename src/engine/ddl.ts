@@ -93,6 +93,32 @@ function formatSpec(name: string, delimiter: string | undefined, span?: Property
 /** Formats with a schema name (ksqlDB's fullSchemaName format property). */
 const SCHEMA_NAME_FORMATS = new Set(['AVRO', 'PROTOBUF', 'JSON_SR', 'PROTOBUF_NOSR'])
 
+/**
+ * One side's format from the WITH clause: its name, `<side>_DELIMITER`, the protobuf nullable
+ * representation, `<side>_SCHEMA_ID` and the schema full name (for the value also
+ * VALUE_AVRO_SCHEMA_FULL_NAME); `inherited` (CREATE ... AS SELECT) fills in from the source's format.
+ */
+function sideFormat(
+  with_: WithClause,
+  side: 'KEY' | 'VALUE',
+  name: string,
+  span: Property['span'] | undefined,
+  inherited?: FormatSpec,
+): FormatSpec {
+  const spec = withNullable(
+    formatSpec(name, with_.string(`${side}_DELIMITER`), span),
+    with_.string(`${side}_PROTOBUF_NULLABLE_REPRESENTATION`),
+  )
+  const fullName =
+    with_.string(`${side}_SCHEMA_FULL_NAME`) ??
+    (side === 'VALUE' ? with_.string('VALUE_AVRO_SCHEMA_FULL_NAME') : undefined)
+  return withSchemaIds(
+    inherited === undefined ? spec : inherit(spec, inherited),
+    with_.int(`${side}_SCHEMA_ID`),
+    fullName,
+  )
+}
+
 /** A format with the KEY_/VALUE_SCHEMA_ID and schema full name of the WITH clause. */
 function withSchemaIds(
   spec: FormatSpec,
@@ -453,22 +479,8 @@ export async function planCreateSource(
   }
   const keySpan = with_.span('FORMAT') ?? with_.span('KEY_FORMAT')
   const valueSpan = with_.span('FORMAT') ?? with_.span('VALUE_FORMAT')
-  const valueFormat = withSchemaIds(
-    withNullable(
-      formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
-      with_.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION'),
-    ),
-    with_.int('VALUE_SCHEMA_ID'),
-    with_.string('VALUE_SCHEMA_FULL_NAME') ?? with_.string('VALUE_AVRO_SCHEMA_FULL_NAME'),
-  )
-  const keyFormat = withSchemaIds(
-    withNullable(
-      formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan),
-      with_.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION'),
-    ),
-    with_.int('KEY_SCHEMA_ID'),
-    with_.string('KEY_SCHEMA_FULL_NAME'),
-  )
+  const valueFormat = sideFormat(with_, 'VALUE', valueName, valueSpan)
+  const keyFormat = sideFormat(with_, 'KEY', keyName, keySpan)
 
   // DefaultSchemaInjector.
   for (const [side, format, id] of [
@@ -765,28 +777,8 @@ export function resolveSinkProperties(
   const valueName = with_.valueFormat() ?? source.valueFormat.format
   const keySpan = with_.span('FORMAT') ?? with_.span('KEY_FORMAT')
   const valueSpan = with_.span('FORMAT') ?? with_.span('VALUE_FORMAT')
-  const keyFormat = withSchemaIds(
-    inherit(
-      withNullable(
-        formatSpec(keyName, with_.string('KEY_DELIMITER'), keySpan),
-        with_.string('KEY_PROTOBUF_NULLABLE_REPRESENTATION'),
-      ),
-      source.keyFormat,
-    ),
-    with_.int('KEY_SCHEMA_ID'),
-    with_.string('KEY_SCHEMA_FULL_NAME'),
-  )
-  const valueFormat = withSchemaIds(
-    inherit(
-      withNullable(
-        formatSpec(valueName, with_.string('VALUE_DELIMITER'), valueSpan),
-        with_.string('VALUE_PROTOBUF_NULLABLE_REPRESENTATION'),
-      ),
-      source.valueFormat,
-    ),
-    with_.int('VALUE_SCHEMA_ID'),
-    with_.string('VALUE_SCHEMA_FULL_NAME') ?? with_.string('VALUE_AVRO_SCHEMA_FULL_NAME'),
-  )
+  const keyFormat = sideFormat(with_, 'KEY', keyName, keySpan, source.keyFormat)
+  const valueFormat = sideFormat(with_, 'VALUE', valueName, valueSpan, source.valueFormat)
 
   checkNoMapKeys(schema.key)
   const body = valueBodyColumns(schema)
