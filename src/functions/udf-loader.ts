@@ -542,23 +542,44 @@ function isStrict(o: Overload): boolean {
   return (o.def as { strict?: boolean }).strict === true
 }
 
+/**
+ * One call site's view of a slot: the slot's current code and null handling, derived again only
+ * when RELOAD FUNCTIONS has replaced the overload since the last call.
+ */
+class SlotCode {
+  private version: number
+  code: AnyFn
+  strict: boolean
+
+  constructor(
+    private readonly slot: Slot,
+    private readonly info: CallInfo,
+  ) {
+    this.version = slot.version
+    this.code = scalarCode(slot.overload, info)
+    this.strict = isStrict(slot.overload)
+  }
+
+  current(): this {
+    if (this.version !== this.slot.version) {
+      this.code = scalarCode(this.slot.overload, this.info)
+      this.strict = isStrict(this.slot.overload)
+      this.version = this.slot.version
+    }
+    return this
+  }
+}
+
 /** A scalar overload's implementation at one call site: the slot's current code, result converted. */
 function scalarImpl(
   slot: Slot,
   paramTypes: readonly (Type | null)[],
   returnType: Type,
 ): (...a: Value[]) => Value {
-  const info = callInfo(paramTypes, returnType)
+  const live = new SlotCode(slot, callInfo(paramTypes, returnType))
   const coerce = resultCoercer(returnType)
-  let version = slot.version
-  let code = scalarCode(slot.overload, info)
-  let strict = isStrict(slot.overload)
   return (...args) => {
-    if (version !== slot.version) {
-      code = scalarCode(slot.overload, info)
-      strict = isStrict(slot.overload)
-      version = slot.version
-    }
+    const { code, strict } = live.current()
     if (strict) for (const a of args) if (a === null) return null
     return coerce(code(...args))
   }
@@ -569,17 +590,10 @@ function tableImpl(
   paramTypes: readonly (Type | null)[],
   returnType: Type,
 ): (...a: Value[]) => readonly Value[] {
-  const info = callInfo(paramTypes, returnType)
+  const live = new SlotCode(slot, callInfo(paramTypes, returnType))
   const coerce = resultCoercer(returnType)
-  let version = slot.version
-  let code = scalarCode(slot.overload, info)
-  let strict = isStrict(slot.overload)
   return (...args) => {
-    if (version !== slot.version) {
-      code = scalarCode(slot.overload, info)
-      strict = isStrict(slot.overload)
-      version = slot.version
-    }
+    const { code, strict } = live.current()
     if (strict) for (const a of args) if (a === null) return []
     const rows = code(...args)
     if (rows == null) return []

@@ -576,21 +576,17 @@ export class AggregateOperator implements Operator {
       // Only the record context is kept, not the input row: held changes may live for seconds.
       // Entries are reused once forwarded: they outlive young-generation GCs, so new ones would
       // each become old-generation garbage.
-      const entry = this.spare.pop()
-      if (entry === undefined) {
-        cache.set(gid, {
-          g,
-          ts: c.ts,
-          headers: c.headers,
-          window: c.window,
-          topic: c.topic,
-          partition: c.partition,
-          offset: c.offset,
-        })
-      } else {
-        setHeld(entry, g, c)
-        cache.set(gid, entry)
+      const entry = this.spare.pop() ?? {
+        g,
+        ts: 0,
+        headers: c.headers,
+        window: undefined,
+        topic: '',
+        partition: 0,
+        offset: 0,
       }
+      setHeld(entry, g, c)
+      cache.set(gid, entry)
       // Full: the least recently updated quarter goes (one pass over the map, not one per record).
       if (this.cacheBytes > this.cacheLimit) this.flushCache(this.cacheLimit * 0.75)
       return
